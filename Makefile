@@ -1,0 +1,67 @@
+# Mediatheek: `make run` serves the demo, `make test` runs every check. Both set themselves up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export MEDIATHEEK_DATA_DIR ?= $(CURDIR)/var
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint typecheck deploy-check browser messages bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: install
+	$(BIN)/mediatheek migrate --noinput -v0
+	$(BIN)/mediatheek seed_demo
+	MEDIATHEEK_BASE_URL=http://$(HOST):$(PORT) $(BIN)/mediatheek demo_info
+	DEBUG=1 $(BIN)/mediatheek runserver --noreload $(HOST):$(PORT)
+
+# Browsers for the Playwright tests come from Debian's chromium package (Playwright's own download can't work here).
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "WARNING: could not install chromium"; \
+	fi
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$CI" = "true" ]; then echo "ERROR: /usr/bin/chromium is missing; browser tests cannot run under CI." >&2; exit 1; fi; \
+		echo ""; echo "################################################################"; \
+		echo "WARNING: /usr/bin/chromium not found: the browser tests will be SKIPPED."; \
+		echo "Install it with: apt-get install -y chromium"; \
+		echo "################################################################"; echo ""; \
+	fi
+
+lint: install
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+typecheck: install
+	$(BIN)/mypy
+
+# The production settings must pass Django's deployment checks without a warning.
+deploy-check: install
+	MEDIATHEEK_ENV=production SECRET_KEY=ci-deploy-check-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz \
+	ALLOWED_HOSTS=bibliotheek.example MEDIATHEEK_DATA_DIR=$$(mktemp -d) \
+	$(BIN)/mediatheek check --deploy --fail-level WARNING
+
+test: install browser
+	$(BIN)/pytest -n 2 --dist loadgroup
+	$(MAKE) --no-print-directory lint typecheck deploy-check
+
+messages: install
+	cd src/mediatheek && ../../$(BIN)/mediatheek makemessages -l en --no-obsolete --ignore "*/tests/*" && ../../$(BIN)/mediatheek compilemessages
+
+bench: install
+	$(BIN)/python bench/import_students.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

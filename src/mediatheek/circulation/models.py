@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mediatheek.core.tenancy import SchoolScopedManager
+
+
+class LoanRule(models.Model):
+    """One row of the loan rules. Empty criteria match everything; the most specific matching rule wins
+    per setting (school → patron kind / year level / group → age code / material), see rules.py."""
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="loan_rules", verbose_name=_("school")
+    )
+    patron_kind = models.CharField(_("soort lener"), max_length=16, blank=True)
+    year_level_from = models.PositiveSmallIntegerField(_("vanaf jaargroep"), null=True, blank=True)
+    year_level_to = models.PositiveSmallIntegerField(_("tot en met jaargroep"), null=True, blank=True)
+    group = models.ForeignKey("patrons.Group", verbose_name=_("groep"), null=True, blank=True, on_delete=models.CASCADE)
+    age_code = models.CharField(_("leeftijdscode"), max_length=2, blank=True)
+    loan_days = models.PositiveSmallIntegerField(_("uitleentermijn (dagen)"), null=True, blank=True)
+    max_loans = models.PositiveSmallIntegerField(_("maximum aantal boeken"), null=True, blank=True)
+    max_renewals = models.PositiveSmallIntegerField(_("maximum aantal verlengingen"), null=True, blank=True)
+    hold_days = models.PositiveSmallIntegerField(_("reservering apart houden (dagen)"), null=True, blank=True)
+    fine_per_day = models.DecimalField(
+        _("boete per dag"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leeg = geen boete."),
+    )
+
+    objects = SchoolScopedManager["LoanRule"]()
+
+    class Meta:
+        verbose_name = _("uitleenregel")
+        verbose_name_plural = _("uitleenregels")
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.patron_kind or '*'} {self.year_level_from}-{self.year_level_to} {self.age_code}"
+
+
+class Loan(models.Model):
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="loans", verbose_name=_("school")
+    )
+    copy = models.ForeignKey(
+        "catalog.Copy", on_delete=models.PROTECT, related_name="loans", verbose_name=_("exemplaar")
+    )
+    patron = models.ForeignKey(
+        "patrons.Patron",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="loans",
+        verbose_name=_("lener"),
+    )
+    checked_out_at = models.DateTimeField(_("uitgeleend op"), db_index=True)
+    due_date = models.DateField(_("inleverdatum"), db_index=True)
+    returned_at = models.DateTimeField(_("ingeleverd op"), null=True, blank=True)
+    renewals = models.PositiveSmallIntegerField(_("verlengd"), default=0)
+    checked_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = SchoolScopedManager["Loan"]()
+
+    class Meta:
+        ordering = ["-checked_out_at"]
+        verbose_name = _("uitlening")
+        verbose_name_plural = _("uitleningen")
+        constraints = [
+            # A copy never has two open loans, whatever two desks do at the same moment.
+            models.UniqueConstraint(
+                fields=["copy"],
+                condition=models.Q(returned_at__isnull=True),
+                name="loan_one_open_loan_per_copy",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patron", "returned_at"]),
+            models.Index(fields=["school", "returned_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.copy_id} → {self.patron_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.returned_at is None
+
+
+class Reservation(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("wacht")
+        READY = "ready", _("ligt klaar")
+        FULFILLED = "fulfilled", _("opgehaald")
+        CANCELLED = "cancelled", _("geannuleerd")
+        EXPIRED = "expired", _("verlopen")
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="reservations", verbose_name=_("school")
+    )
+    title = models.ForeignKey(
+        "catalog.Title", on_delete=models.CASCADE, related_name="reservations", verbose_name=_("titel")
+    )
+    patron = models.ForeignKey(
+        "patrons.Patron", on_delete=models.CASCADE, related_name="reservations", verbose_name=_("lener")
+    )
+    placed_at = models.DateTimeField(_("geplaatst op"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.WAITING, db_index=True)
+    held_copy = models.ForeignKey(
+        "catalog.Copy",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("apart gelegd exemplaar"),
+    )
+    hold_until = models.DateField(_("apart tot"), null=True, blank=True)
+
+    objects = SchoolScopedManager["Reservation"]()
+
+    class Meta:
+        ordering = ["placed_at", "id"]
+        verbose_name = _("reservering")
+        verbose_name_plural = _("reserveringen")
+
+    def __str__(self) -> str:
+        return f"{self.title_id} ← {self.patron_id}"

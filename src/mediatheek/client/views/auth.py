@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mediatheek.accounts.forms import ClientLoginForm, NewPasswordForm
+from mediatheek.core.http import ClientRequest
+from mediatheek.core.permissions import SESSION_SCHOOL_KEY, client_view
+from mediatheek.schools.models import School
+
+
+class ClientLoginView(auth_views.LoginView):
+    template_name = "client/login.html"
+    authentication_form = ClientLoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return "/client/"
+
+
+class ClientLogoutView(auth_views.LogoutView):
+    next_page = "client:login"
+
+
+@client_view(needs_school=False)
+def password_change(request: ClientRequest) -> HttpResponse:
+    form = NewPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Je wachtwoord is gewijzigd."))
+        return redirect("client:home")
+    return render(request, "client/password_change.html", {"form": form})
+
+
+@require_POST
+@client_view(["staff"], needs_school=False)
+def switch_school(request: ClientRequest) -> HttpResponse:
+    school_id = request.POST.get("school", "")
+    school = School.objects.filter(pk=int(school_id)).first() if school_id.isdigit() else None
+    if school is not None:
+        request.session[SESSION_SCHOOL_KEY] = school.pk
+    next_url = request.POST.get("next") or "/client/"
+    if not next_url.startswith("/client/"):
+        next_url = "/client/"
+    return redirect(next_url)

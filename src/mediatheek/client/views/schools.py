@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from mediatheek.client.forms import SchoolForm
+from mediatheek.core import audit
+from mediatheek.core.http import ClientRequest
+from mediatheek.core.permissions import staff_only
+from mediatheek.schools.models import Library, School
+
+
+@staff_only
+def school_list(request: ClientRequest) -> HttpResponse:
+    return render(request, "client/schools/list.html", {"schools": School.objects.order_by("name")})
+
+
+@staff_only
+def school_edit(request: ClientRequest, pk: int | None = None) -> HttpResponse:
+    school = get_object_or_404(School, pk=pk) if pk else None
+    form = SchoolForm(request.POST or None, instance=school)
+    if request.method == "POST" and form.is_valid():
+        instance = form.save(commit=False)
+        if school is None:
+            instance.library = Library.get_default()
+        instance.save()
+        audit.record(
+            audit.AuditEvent.Action.UPDATE if school else audit.AuditEvent.Action.CREATE,
+            actor=request.user,
+            school=instance,
+            obj=instance,
+            summary=f"school {instance.code}",
+            request=request,
+        )
+        messages.success(request, _("School %(name)s is opgeslagen.") % {"name": instance.name})
+        return redirect("client:school_list")
+    return render(request, "client/schools/edit.html", {"form": form, "school": school})

@@ -1,0 +1,4 @@
+// Mediatheek portal: progressive enhancements only; everything works without JavaScript.
+(function () {
+  'use strict';
+})();

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import logout as auth_logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mediatheek.accounts.forms import NewPasswordForm, PortalLoginForm
+from mediatheek.portal.access import portal_login_required, portal_view
+from mediatheek.schools.models import School
+
+
+def school_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/index.html", {"schools": School.objects.filter(active=True).order_by("name")})
+
+
+@portal_view
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")
+
+
+@portal_view
+def login_view(request: HttpRequest) -> HttpResponse:
+    school: School = request.school  # type: ignore[attr-defined]
+    form = PortalLoginForm(request, data=request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        # login() renews the session key: no session fixation.
+        login(request, form.get_user())
+        next_url = request.POST.get("next") or request.GET.get("next") or ""
+        if (
+            next_url
+            and url_has_allowed_host_and_scheme(next_url, {request.get_host()})
+            and next_url.startswith(f"/{school.slug}/")
+        ):
+            return redirect(next_url)
+        return redirect("portal:mine", slug=school.slug)
+    return render(request, "portal/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_POST
+@portal_view
+def logout_view(request: HttpRequest) -> HttpResponse:
+    auth_logout(request)
+    return redirect("portal:home", slug=request.school.slug)  # type: ignore[attr-defined]
+
+
+@portal_view
+@portal_login_required()
+def mine(request: HttpRequest) -> HttpResponse:
+    """Mijn Bibliotheek: the menu for whoever logged in."""
+    return render(request, "portal/mine.html")
+
+
+@portal_view
+@portal_login_required()
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = NewPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Je wachtwoord is gewijzigd."))
+        return redirect("portal:mine", slug=request.school.slug)  # type: ignore[attr-defined]
+    return render(request, "portal/password_change.html", {"form": form})

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from mediatheek.core.errors import DomainError
+from mediatheek.schools.models import School
+from mediatheek.schools.services import add_school
+
+
+class Command(BaseCommand):
+    help = 'Add a school location: mediatheek add_school 12AB00 "OBS De Regenboog" [--slug regenboog]'
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("code", help="BRIN + vestigingsnummer, e.g. 12AB00")
+        parser.add_argument("name")
+        parser.add_argument("--slug", default="", help="portal address /<slug>/ (default: from the name)")
+        parser.add_argument("--contact-email", default="", help="the library's contact person for this school")
+        parser.add_argument("--kind", choices=School.Kind.values, default=School.Kind.PRIMARY)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            school = add_school(
+                code=options["code"],
+                name=options["name"],
+                slug=options["slug"],
+                contact_email=options["contact_email"],
+                kind=options["kind"],
+            )
+        except DomainError as error:
+            raise CommandError(str(error))
+        self.stdout.write(f"{school.code} {school.name}: /{school.slug}/")

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SCHOOL_CODE_RE = re.compile(r"^[0-9]{2}[A-Z]{2}[0-9]{2}$")
+
+
+def normalise_school_code(code: str) -> str:
+    return re.sub(r"[\s.-]", "", code or "").upper()
+
+
+class Library(models.Model):
+    """The public library that runs this installation and serves the schools."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    # Retention (AVG): how long things are kept. Used by the retention and purge commands.
+    upload_retention_days_after_import = models.PositiveIntegerField(
+        _("leerlingbestand bewaren na import (dagen)"), default=30
+    )
+    upload_retention_days_unimported = models.PositiveIntegerField(
+        _("leerlingbestand bewaren zonder import (dagen)"), default=90
+    )
+
+    class Meta:
+        verbose_name = _("bibliotheek")
+        verbose_name_plural = _("bibliotheken")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def get_default(cls) -> Library:
+        library = cls.objects.order_by("pk").first()
+        if library is None:
+            library = cls.objects.create(name="Bibliotheek")
+        return library
+
+
+class School(models.Model):
+    class Kind(models.TextChoices):
+        PRIMARY = "primary", _("basisonderwijs")
+        SECONDARY = "secondary", _("voortgezet onderwijs")
+
+    library = models.ForeignKey(
+        Library, verbose_name=_("bibliotheek"), on_delete=models.PROTECT, related_name="schools"
+    )
+    code = models.CharField(
+        _("schoolcode (BRIN + vestiging)"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(SCHOOL_CODE_RE, _("Een schoolcode is BRIN + vestigingsnummer, bv. 12AB00."))],
+        help_text=_("BRIN (2 cijfers + 2 letters) en vestigingsnummer (2 cijfers), bv. 12AB00."),
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    slug = models.SlugField(
+        _("portaaladres"), max_length=60, unique=True, help_text=_("Het portaal staat op /<adres>/.")
+    )
+    kind = models.CharField(_("soort school"), max_length=16, choices=Kind.choices, default=Kind.PRIMARY)
+    contact_email = models.EmailField(
+        _("e-mail contactpersoon bibliotheek"),
+        blank=True,
+        help_text=_("Krijgt bericht als de school een leerlingbestand uploadt."),
+    )
+    language = models.CharField(
+        _("taal"), max_length=8, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
+    )
+    active = models.BooleanField(_("actief"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("school")
+        verbose_name_plural = _("scholen")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def brin(self) -> str:
+        return self.code[:4]
+
+    @property
+    def location_number(self) -> str:
+        return self.code[4:]
+
+    @property
+    def is_secondary(self) -> bool:
+        return self.kind == self.Kind.SECONDARY
+
+    def clean(self) -> None:
+        self.code = normalise_school_code(self.code)
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("Dit adres is gereserveerd; kies een ander.")})
+
+
+# First path segments the project itself uses; a portal slug may not take them.
+RESERVED_SLUGS = frozenset({"client", "static", "admin", "i18n", "api", "media", "favicon.ico", "robots.txt"})
+
+
+class ClosedDay(models.Model):
+    """A day or period the school library is closed (holidays); due dates move to the next open day."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="closed_days", verbose_name=_("school"))
+    name = models.CharField(_("omschrijving"), max_length=100)
+    start = models.DateField(_("van"))
+    end = models.DateField(_("tot en met"))
+    is_summer_holiday = models.BooleanField(_("zomervakantie"), default=False)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("sluitingsdag")
+        verbose_name_plural = _("sluitingsdagen")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.start}–{self.end}"
