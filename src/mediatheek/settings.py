@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "mediatheek.circulation",
     "mediatheek.studentimport",
     "mediatheek.uploads",
+    "mediatheek.reading",
     "mediatheek.client",
     "mediatheek.portal",
 ]

@@ -45,7 +45,6 @@ class User(AbstractUser):
     # Library staff with this right may download student files and run the student import.
     may_import_students = models.BooleanField(_("mag leerlingbestanden importeren"), default=False)
 
-
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from mediatheek.client.views import accounts, auth, home, patrons, pwa, schools
 
@@ -20,4 +20,11 @@ urlpatterns = [
     path("leners/<int:pk>/", patrons.patron_detail, name="patron_detail"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),
+    # Each area of the client keeps its routes in a module of its own (names stay in the "client" namespace).
+    path("", include("mediatheek.client.urls_desk")),
+    path("", include("mediatheek.client.urls_patrons")),
+    path("", include("mediatheek.client.urls_catalog")),
+    path("", include("mediatheek.client.urls_imports")),
+    path("", include("mediatheek.client.urls_content")),
+    path("", include("mediatheek.client.urls_trust")),
 ]

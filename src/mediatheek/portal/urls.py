@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from mediatheek.portal.views import base
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("<slug:slug>/uitloggen/", base.logout_view, name="logout"),
     path("<slug:slug>/mijn/", base.mine, name="mine"),
     path("<slug:slug>/mijn/wachtwoord/", base.password_change, name="password_change"),
+    # Each area of the portal keeps its routes in a module of its own (names stay in the "portal" namespace).
+    path("", include("mediatheek.portal.urls_search")),
+    path("", include("mediatheek.portal.urls_mine")),
+    path("", include("mediatheek.portal.urls_upload")),
+    path("", include("mediatheek.portal.urls_trust")),
 ]
