@@ -26,6 +26,16 @@ class Library(models.Model):
     upload_retention_days_unimported = models.PositiveIntegerField(
         _("leerlingbestand bewaren zonder import (dagen)"), default=90
     )
+    loan_history_retention_days = models.PositiveIntegerField(
+        _("uitleengeschiedenis bewaren (dagen)"),
+        default=730,
+        help_text=_("Daarna wordt de lener uit oude uitleningen verwijderd; de statistiek blijft."),
+    )
+    deregistered_retention_months = models.PositiveIntegerField(
+        _("uitgeschreven leners bewaren (maanden)"),
+        default=12,
+        help_text=_("Daarna worden uitgeschreven leners zonder openstaande uitleningen geanonimiseerd."),
+    )
 
     class Meta:
         verbose_name = _("bibliotheek")
@@ -71,6 +81,9 @@ class School(models.Model):
         _("taal"), max_length=8, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
     )
     active = models.BooleanField(_("actief"), default=True)
+    pupils_must_change_password = models.BooleanField(
+        _("leerlingen kiezen bij eerste keer inloggen een eigen wachtwoord"), default=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
