@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0001_initial'),
-        ('patrons', '0002_overdue_reminder_sent_at'),
+        ('patrons', '0001_initial'),
         ('schools', '0002_retention_and_password_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
