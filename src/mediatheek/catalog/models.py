@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mediatheek.catalog.text import search_text
 from mediatheek.core.tenancy import SchoolScopedManager
 
 AVI_LEVELS = ["AVI-Start", "M3", "E3", "M4", "E4", "M5", "E5", "M6", "E6", "M7", "E7", "AVI-Plus"]
@@ -20,8 +25,21 @@ class AgeCode(models.TextChoices):
     J = "J", _("J – informatief 9 jaar en ouder")
 
 
+class TitleQuerySet(models.QuerySet["Title"]):
+    def bulk_create(self, objs: Iterable[Title], *args: Any, **kwargs: Any) -> list[Title]:
+        # The search column is filled here too, so bulk-made titles (demo data, imports) are found at once.
+        objs = list(objs)
+        for obj in objs:
+            obj.search_text = obj.compute_search_text()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Title(models.Model):
-    """A bibliographic record (one edition), shared by the whole library."""
+    """A bibliographic record (one edition), shared by the whole library.
+
+    `search_text` is the folded text the full-text index covers (see search.py); `save()` and `bulk_create()` keep it
+    current. SQLite keeps its FTS5 table in step through triggers, PostgreSQL through a generated tsvector column.
+    """
 
     title = models.CharField(_("titel"), max_length=300)
     subtitle = models.CharField(_("ondertitel"), max_length=300, blank=True)
@@ -44,16 +62,42 @@ class Title(models.Model):
     keywords = models.CharField(_("trefwoorden"), max_length=500, blank=True)
     awards = models.CharField(_("prijzen"), max_length=300, blank=True)
     cover = models.ImageField(_("omslag"), upload_to="covers/", blank=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TitleQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
         verbose_name = _("titel")
         verbose_name_plural = _("titels")
+        constraints = [
+            # One record per edition: an ISBN is in the catalogue once (titles without ISBN are allowed).
+            models.UniqueConstraint(fields=["isbn"], condition=~models.Q(isbn=""), name="catalog_title_unique_isbn"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} — {self.authors}" if self.authors else self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = self.compute_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    def compute_search_text(self) -> str:
+        return search_text(
+            title=self.title,
+            subtitle=self.subtitle,
+            authors=self.authors,
+            author_sort=self.author_sort,
+            series=self.series,
+            subjects=self.subjects,
+            keywords=self.keywords,
+            isbn=self.isbn,
+        )
 
 
 class Copy(models.Model):
@@ -79,7 +123,8 @@ class Copy(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.AVAILABLE, db_index=True
     )
     withdrawn_reason = models.CharField(_("reden afschrijving"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField(_("afgeschreven op"), null=True, blank=True)
+    created_at = models.DateTimeField(_("toegevoegd op"), auto_now_add=True)
 
     objects = SchoolScopedManager["Copy"]()
 
@@ -87,7 +132,63 @@ class Copy(models.Model):
         ordering = ["barcode"]
         verbose_name = _("exemplaar")
         verbose_name_plural = _("exemplaren")
-        indexes = [models.Index(fields=["school", "status"])]
+        indexes = [
+            models.Index(fields=["school", "status"]),
+            # search: "does this school hold / have on the shelf a copy of this title"
+            models.Index(fields=["title", "school", "status"], name="catalog_copy_title_school"),
+            models.Index(fields=["school", "created_at"], name="catalog_copy_school_added"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.barcode} {self.title.title}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status not in (Copy.Status.WITHDRAWN, Copy.Status.LOST)
+
+
+class Stocktake(models.Model):
+    """An inventory count (inventarisatie) of one school, or of one shelf of it."""
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="stocktakes", verbose_name=_("school")
+    )
+    shelf = models.CharField(_("plaats"), max_length=60, blank=True, help_text=_("Leeg = de hele school."))
+    started_at = models.DateTimeField(_("begonnen op"), auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    lost_marked = models.PositiveIntegerField(_("als vermist gemeld"), default=0)
+
+    objects = SchoolScopedManager["Stocktake"]()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("inventarisatie")
+        verbose_name_plural = _("inventarisaties")
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.shelf or '*'} {self.started_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.finished_at is None
+
+
+class StocktakeScan(models.Model):
+    """One barcode scanned during a stocktake; `copy` is empty when the barcode is not in the catalogue."""
+
+    stocktake = models.ForeignKey(Stocktake, on_delete=models.CASCADE, related_name="scans")
+    barcode = models.CharField(_("barcode"), max_length=32)
+    copy = models.ForeignKey(Copy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    scanned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-scanned_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["stocktake", "barcode"], name="catalog_stocktake_scan_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.barcode

@@ -1,0 +1,195 @@
+"""Catalogue search, shared by the client and the portal.
+
+Full text over title, subtitle, authors, series, subjects, keywords and ISBN, accent-insensitive, every word a
+prefix (so results come while typing). The index is built over `Title.search_text` (folded in Python, see text.py):
+SQLite uses an FTS5 table kept current by triggers, PostgreSQL a generated tsvector column with a GIN index
+(see search_index.py). The match runs first in the index; school, availability and facet filters are applied to
+that set, the page is limited in SQL, and all four facets come from one grouped query.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+
+from mediatheek.catalog.models import Copy, Title
+from mediatheek.catalog.text import query_words
+
+if TYPE_CHECKING:
+    from mediatheek.schools.models import School
+
+FACET_FIELDS = ("age_code", "avi_level", "nur", "language")
+# Copies that count as "held" by a school: not withdrawn (afgeschreven) and not lost (vermist).
+GONE = (Copy.Status.WITHDRAWN, Copy.Status.LOST)
+MAX_WORDS = 12
+
+
+@dataclass
+class Availability:
+    """For one title at one school."""
+
+    on_shelf: int
+    total: int
+    next_due: datetime.date | None
+
+
+@dataclass
+class SearchResults:
+    total: int
+    titles: list[Title]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+def _match_expression(words: list[str]) -> str:
+    if connection.vendor == "postgresql":
+        return " & ".join(f"{word}:*" for word in words)
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def _with_match(queryset: QuerySet[Title], words: list[str], *, ranked: bool) -> QuerySet[Title]:
+    """Restrict to titles whose index matches every word (as a prefix); optionally order by relevance."""
+    match = _match_expression(words)
+    if connection.vendor == "postgresql":
+        queryset = queryset.extra(
+            where=["catalog_title.search_vector @@ to_tsquery('simple'::regconfig, %s)"], params=[match]
+        )
+        if ranked:
+            queryset = queryset.extra(
+                select={"search_rank": "ts_rank(catalog_title.search_vector, to_tsquery('simple'::regconfig, %s))"},
+                select_params=[match],
+                order_by=["-search_rank", "title", "id"],
+            )
+        return queryset
+    if connection.vendor == "sqlite":
+        queryset = queryset.extra(
+            tables=["catalog_title_fts"],
+            where=["catalog_title_fts.rowid = catalog_title.id", "catalog_title_fts MATCH %s"],
+            params=[match],
+        )
+        if ranked:
+            # FTS5's rank is bm25: smaller is better.
+            queryset = queryset.extra(
+                select={"search_rank": "catalog_title_fts.rank"}, order_by=["search_rank", "title", "id"]
+            )
+        return queryset
+    # Any other database: a plain (slow) containment test on the folded text.
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__startswith=word) | Q(search_text__contains=f" {word}")
+    return queryset.filter(condition)
+
+
+def held_by(school: School, *, available_only: bool = False) -> Exists:
+    copies = Copy.objects.filter(title=OuterRef("pk"), school=school)
+    copies = copies.filter(status=Copy.Status.AVAILABLE) if available_only else copies.exclude(status__in=GONE)
+    return Exists(copies)
+
+
+def search_titles(
+    query: str,
+    *,
+    school: School | None = None,
+    filters: dict[str, str] | None = None,
+    available_only: bool = False,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResults:
+    """Titles matching `query` (all titles, newest first, when it is empty).
+
+    With a school: only titles that school holds a copy of (not withdrawn or lost); `available_only`: with a copy on
+    the shelf there. `filters` keys: age_code, avi_level, nur, language (others are ignored).
+    """
+    words = query_words(query or "")[:MAX_WORDS]
+    base: QuerySet[Title] = Title.objects.all()
+    for key, value in (filters or {}).items():
+        if key in FACET_FIELDS and value:
+            base = base.filter(**{key: value})
+    if school is not None:
+        base = base.filter(held_by(school, available_only=available_only))
+    elif available_only:
+        base = base.filter(Exists(Copy.objects.filter(title=OuterRef("pk"), status=Copy.Status.AVAILABLE)))
+
+    if words:
+        matching = _with_match(base, words, ranked=False)
+        page_qs = _with_match(base, words, ranked=True)
+    else:
+        matching = base
+        page_qs = base.order_by("-created_at", "-id")
+
+    # One grouped query gives the total and all four facets.
+    combos = matching.order_by().values_list(*FACET_FIELDS).annotate(n=Count("id"))
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_FIELDS}
+    total = 0
+    for *values, n in combos:
+        total += n
+        for name, value in zip(FACET_FIELDS, values, strict=True):
+            if value:
+                counters[name][value] += n
+    facets = {name: sorted(counter.items(), key=lambda item: (-item[1], item[0])) for name, counter in counters.items()}
+    limit = max(0, min(limit, 200))
+    titles = list(page_qs[offset : offset + limit]) if total and limit else []
+    return SearchResults(total=total, titles=titles, facets=facets)
+
+
+def availability(titles: Iterable[Title], school: School) -> dict[int, Availability]:
+    """On the shelf / held / first due date, per title id, at one school (two queries)."""
+    from mediatheek.circulation.models import Loan
+
+    ids = [title.pk for title in titles]
+    result = {pk: Availability(on_shelf=0, total=0, next_due=None) for pk in ids}
+    if not ids:
+        return result
+    counts = (
+        Copy.objects.for_school(school)
+        .filter(title_id__in=ids)
+        .exclude(status__in=GONE)
+        .values("title_id")
+        .annotate(total=Count("id"), on_shelf=Count("id", filter=Q(status=Copy.Status.AVAILABLE)))
+        .order_by()
+    )
+    for row in counts:
+        result[row["title_id"]].total = row["total"]
+        result[row["title_id"]].on_shelf = row["on_shelf"]
+    dues = (
+        Loan.objects.for_school(school)
+        .filter(copy__title_id__in=ids, returned_at__isnull=True)
+        .values("copy__title_id")
+        .annotate(next_due=Min("due_date"))
+        .order_by()
+    )
+    for row in dues:
+        result[row["copy__title_id"]].next_due = row["next_due"]
+    return result
+
+
+def reindex_title(title: Title) -> None:
+    """Bring one title's index entry up to date (saving a Title does this already; for code that used update())."""
+    title.search_text = title.compute_search_text()
+    Title.objects.filter(pk=title.pk).update(search_text=title.search_text)
+
+
+def reindex_all(*, batch_size: int = 2000) -> int:
+    """Recompute every title's search text and rebuild the index; returns the number of titles."""
+    from mediatheek.catalog import search_index
+
+    count = 0
+    batch: list[Title] = []
+    for title in Title.objects.order_by("pk").iterator(chunk_size=batch_size):
+        text = title.compute_search_text()
+        count += 1
+        if text != title.search_text:
+            title.search_text = text
+            batch.append(title)
+        if len(batch) >= batch_size:
+            Title.objects.bulk_update(batch, ["search_text"])
+            batch = []
+    if batch:
+        Title.objects.bulk_update(batch, ["search_text"])
+    search_index.install(connection, rebuild=True)
+    return count
