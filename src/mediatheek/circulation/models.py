@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from mediatheek.core.tenancy import SchoolScopedManager
 
 
+class OverdueAction(models.TextChoices):
+    """What the desk does when a patron who wants to borrow has overdue books."""
+
+    NOTE = "note", _("alleen melden")
+    CONFIRM = "confirm", _("bevestigen voor uitlenen")
+    BLOCK = "block", _("niet uitlenen")
+
+
 class LoanRule(models.Model):
     """One row of the loan rules. Empty criteria match everything; the most specific matching rule wins
     per setting (school → patron kind / year level / group → age code / material), see rules.py."""
@@ -30,6 +38,13 @@ class LoanRule(models.Model):
         null=True,
         blank=True,
         help_text=_("Leeg = geen boete."),
+    )
+    overdue_action = models.CharField(
+        _("bij te laat boeken"),
+        max_length=8,
+        blank=True,
+        choices=OverdueAction.choices,
+        help_text=_("Leeg = overnemen van een algemenere regel."),
     )
 
     objects = SchoolScopedManager["LoanRule"]()
@@ -123,11 +138,15 @@ class Reservation(models.Model):
         verbose_name=_("apart gelegd exemplaar"),
     )
     hold_until = models.DateField(_("apart tot"), null=True, blank=True)
+    ready_at = models.DateTimeField(_("klaargelegd op"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("bericht gestuurd op"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
 
     objects = SchoolScopedManager["Reservation"]()
 
     class Meta:
         ordering = ["placed_at", "id"]
+        indexes = [models.Index(fields=["school", "title", "status"])]
         verbose_name = _("reservering")
         verbose_name_plural = _("reserveringen")
 

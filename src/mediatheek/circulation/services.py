@@ -1,0 +1,614 @@
+"""Circulation: check out, check in, renew, reserve. Every state change is atomic and locks the copy's row.
+
+A copy never has two open loans: the database refuses it (constraint `loan_one_open_loan_per_copy`) and the
+services lock the copy (`select_for_update`) before they look at it, so two desks scanning the same copy at the
+same moment are served one after the other; the second sees the first one's loan. On SQLite the transaction
+takes the write lock at its start (settings: transaction_mode IMMEDIATE), which serialises the same way.
+Lock order, everywhere: copy, then patron, then reservations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from mediatheek.catalog.models import Copy, Title
+from mediatheek.circulation import rules
+from mediatheek.circulation.models import Loan, OverdueAction, Reservation
+from mediatheek.core.errors import DomainError
+from mediatheek.patrons.models import Patron
+
+log = logging.getLogger(__name__)
+
+OPEN_RESERVATION = (Reservation.Status.WAITING, Reservation.Status.READY)
+
+
+def day_label(day: dt.date) -> str:
+    """ "28 november 2026" in the active language."""
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def patron_label(patron: Patron | None) -> str:
+    if patron is None:
+        return _("een onbekende lener")
+    group = patron.group.name if patron.group_id and patron.group else ""
+    return f"{patron.full_name} ({group})" if group else patron.full_name
+
+
+# --- Results -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class Precheck:
+    """What a check-out would run into (Koha's CanBookBeIssued): blockers, things to confirm, notes."""
+
+    blockers: list[Notice] = field(default_factory=list)
+    confirmations: list[Notice] = field(default_factory=list)
+    notes: list[Notice] = field(default_factory=list)
+    due: rules.DueDate | None = None
+    rule: rules.EffectiveRule | None = None
+    open_loan: Loan | None = None  # the copy's open loan to another patron (returned first when confirmed)
+
+    @property
+    def ok(self) -> bool:
+        return not self.blockers and not self.confirmations
+
+    def codes(self) -> set[str]:
+        return {notice.code for notice in (*self.blockers, *self.confirmations, *self.notes)}
+
+
+class CheckoutRefused(DomainError):
+    """A blocker: the copy cannot be lent to this patron."""
+
+    def __init__(self, precheck: Precheck) -> None:
+        super().__init__(" ".join(str(blocker) for blocker in precheck.blockers), code=precheck.blockers[0].code)
+        self.precheck = precheck
+
+
+class ConfirmationRequired(DomainError):
+    """The copy can be lent once the desk confirms (check_out(confirmed=True))."""
+
+    def __init__(self, precheck: Precheck) -> None:
+        super().__init__(
+            " ".join(str(notice) for notice in precheck.confirmations), code=precheck.confirmations[0].code
+        )
+        self.precheck = precheck
+
+
+@dataclass
+class CheckInResult:
+    copy: Copy
+    loan: Loan | None  # None: the copy was not lent
+    days_late: int = 0
+    fine: Decimal | None = None
+    hold: Reservation | None = None  # the reservation the copy is now held for ("apart leggen voor ...")
+
+    @property
+    def patron(self) -> Patron | None:
+        return self.loan.patron if self.loan is not None else None
+
+    @property
+    def late(self) -> bool:
+        return self.days_late > 0
+
+
+# --- Look-ups at the desk ------------------------------------------------------------------------------------
+
+
+def find_copy(school: Any, barcode: str) -> Copy | None:
+    barcode = (barcode or "").strip()
+    if not barcode:
+        return None
+    return Copy.objects.for_school(school).select_related("title").filter(barcode__iexact=barcode).first()
+
+
+def find_patron(school: Any, card_number: str) -> Patron | None:
+    card_number = (card_number or "").strip()
+    if not card_number:
+        return None
+    return Patron.objects.for_school(school).select_related("group").filter(card_number=card_number).first()
+
+
+def open_loans(patron: Patron) -> QuerySet[Loan]:
+    return (
+        Loan.objects.filter(patron=patron, returned_at__isnull=True)
+        .select_related("copy__title")
+        .order_by("due_date", "checked_out_at")
+    )
+
+
+def open_reservations(patron: Patron) -> QuerySet[Reservation]:
+    return (
+        Reservation.objects.filter(patron=patron, status__in=OPEN_RESERVATION)
+        .select_related("title", "held_copy")
+        .order_by("placed_at", "id")
+    )
+
+
+def ready_reservations(patron: Patron) -> QuerySet[Reservation]:
+    """What the portal shows as "ligt voor je klaar" (status ready, hold_until)."""
+    return open_reservations(patron).filter(status=Reservation.Status.READY)
+
+
+def queue(title: Title, school: Any) -> QuerySet[Reservation]:
+    """The waiting queue of a title at one school, first in line first."""
+    return (
+        Reservation.objects.for_school(school)
+        .filter(title=title, status=Reservation.Status.WAITING)
+        .select_related("patron__group")
+        .order_by("placed_at", "id")
+    )
+
+
+def queue_position(reservation: Reservation) -> int:
+    if reservation.status != Reservation.Status.WAITING:
+        return 0
+    ahead = (
+        queue(reservation.title, reservation.school_id)
+        .filter(placed_at__lte=reservation.placed_at)
+        .exclude(pk=reservation.pk)
+        .exclude(placed_at=reservation.placed_at, pk__gt=reservation.pk)
+    )
+    return ahead.count() + 1
+
+
+# --- Locks ------------------------------------------------------------------------------------------------------
+
+
+def _lock_copy(copy: Copy) -> Copy:
+    return Copy.objects.select_for_update(of=("self",)).select_related("title", "school").get(pk=copy.pk)
+
+
+def _lock_patron(patron: Patron) -> Patron:
+    locked = Patron.objects.select_for_update(of=("self",)).select_related("group", "school").get(pk=patron.pk)
+    return locked
+
+
+def _skip_locked() -> dict[str, bool]:
+    return {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
+
+
+# --- Check out ----------------------------------------------------------------------------------------------------
+
+
+def checkout_precheck(*, copy: Copy, patron: Patron, today: dt.date | None = None) -> Precheck:
+    """Everything that stands between this copy and this patron, without changing anything."""
+    today = today or timezone.localdate()
+    pre = Precheck()
+    name = patron.full_name
+    if copy.school_id != patron.school_id:
+        pre.blockers.append(Notice("other_school", _("Dit exemplaar hoort bij een andere school.")))
+        return pre
+    if not patron.is_active:
+        pre.blockers.append(Notice("deregistered", _("%(name)s is uitgeschreven en kan niet lenen.") % {"name": name}))
+    if patron.blocked_reason:
+        pre.blockers.append(
+            Notice(
+                "blocked",
+                _("%(name)s is geblokkeerd: %(reason)s") % {"name": name, "reason": patron.blocked_reason},
+            )
+        )
+    if copy.status == Copy.Status.WITHDRAWN:
+        pre.blockers.append(Notice("withdrawn", _("Dit exemplaar is afgeschreven en kan niet uitgeleend worden.")))
+    elif copy.status == Copy.Status.LOST:
+        pre.confirmations.append(Notice("lost", _("Dit exemplaar staat als vermist. Is het terecht? Toch uitlenen?")))
+    elif copy.status == Copy.Status.DAMAGED:
+        pre.confirmations.append(Notice("damaged", _("Dit exemplaar staat als beschadigd. Toch uitlenen?")))
+
+    open_loan = Loan.objects.filter(copy=copy, returned_at__isnull=True).select_related("patron__group").first()
+    if open_loan is not None:
+        if open_loan.patron_id == patron.pk:
+            pre.blockers.append(
+                Notice(
+                    "already_lent_to_patron",
+                    _("%(name)s heeft dit boek al te leen (inleveren op %(date)s).")
+                    % {"name": name, "date": day_label(open_loan.due_date)},
+                )
+            )
+        else:
+            pre.open_loan = open_loan
+            pre.confirmations.append(
+                Notice(
+                    "lent_to_other",
+                    _("Dit boek staat nog uitgeleend aan %(other)s. Eerst inleveren en dan uitlenen?")
+                    % {"other": patron_label(open_loan.patron)},
+                )
+            )
+
+    held = (
+        Reservation.objects.filter(held_copy=copy, status=Reservation.Status.READY)
+        .select_related("patron__group")
+        .first()
+    )
+    if held is not None:
+        if held.patron_id != patron.pk:
+            pre.blockers.append(
+                Notice(
+                    "held_for_other",
+                    _("Dit boek ligt apart voor %(other)s (tot en met %(date)s).")
+                    % {"other": patron_label(held.patron), "date": day_label(held.hold_until or today)},
+                )
+            )
+        else:
+            pre.notes.append(Notice("collects_reservation", _("%(name)s haalt een reservering op.") % {"name": name}))
+    else:
+        own = Reservation.objects.filter(patron=patron, title_id=copy.title_id, status__in=OPEN_RESERVATION).exists()
+        first = queue(copy.title, copy.school_id).first()
+        if own:
+            pre.notes.append(Notice("collects_reservation", _("%(name)s haalt een reservering op.") % {"name": name}))
+        elif first is not None:
+            pre.confirmations.append(
+                Notice(
+                    "reserved_for_other",
+                    _("Deze titel is gereserveerd door %(other)s. Toch uitlenen?")
+                    % {"other": patron_label(first.patron)},
+                )
+            )
+
+    school_rules = rules.school_rules(copy.school)
+    rule = rules.resolve(patron=patron, age_code=copy.title.age_code, rules=school_rules)
+    general = rules.resolve(patron=patron, rules=school_rules) if rule.max_loans_per_material else rule
+    pre.rule = rule
+    loans = Loan.objects.filter(patron=patron, returned_at__isnull=True).exclude(copy=copy)
+    count = loans.count()
+    if count >= general.max_loans:
+        pre.blockers.append(
+            Notice(
+                "limit",
+                ngettext(
+                    "%(name)s heeft al %(count)d boek te leen; meer mag niet (maximaal %(max)d).",
+                    "%(name)s heeft al %(count)d boeken te leen; meer mag niet (maximaal %(max)d).",
+                    count,
+                )
+                % {"name": name, "count": count, "max": general.max_loans},
+            )
+        )
+    elif rule.max_loans_per_material:
+        same = loans.filter(copy__title__age_code=rule.age_code).count()
+        if same >= rule.max_loans:
+            pre.blockers.append(
+                Notice(
+                    "limit",
+                    _("%(name)s heeft al %(count)d boeken met leeftijdscode %(code)s; meer mag niet.")
+                    % {"name": name, "count": same, "code": rule.age_code},
+                )
+            )
+    overdue = loans.filter(due_date__lt=today).count()
+    if overdue:
+        text = ngettext(
+            "%(name)s heeft %(count)d boek te laat.",
+            "%(name)s heeft %(count)d boeken te laat.",
+            overdue,
+        ) % {"name": name, "count": overdue}
+        if rule.overdue_action == OverdueAction.BLOCK:
+            pre.blockers.append(Notice("overdue", text))
+        elif rule.overdue_action == OverdueAction.CONFIRM:
+            pre.confirmations.append(Notice("overdue", text + " " + _("Toch uitlenen?")))
+        else:
+            pre.notes.append(Notice("overdue", text))
+    pre.due = rules.due_date(school=copy.school, rule=rule, today=today)
+    if pre.due.capped:
+        pre.notes.append(
+            Notice(
+                "summer",
+                _("Inleveren uiterlijk %(date)s: de laatste schooldag voor de zomervakantie.")
+                % {"date": day_label(pre.due.date)},
+            )
+        )
+    return pre
+
+
+def check_out(*, copy: Copy, patron: Patron, by: Any, confirmed: bool = False, today: dt.date | None = None) -> Loan:
+    """Lend `copy` to `patron`. Raises CheckoutRefused (a blocker), ConfirmationRequired (unless confirmed),
+    or DomainError when another desk lent the copy at the same moment."""
+    today = today or timezone.localdate()
+    try:
+        with transaction.atomic():
+            copy = _lock_copy(copy)
+            patron = _lock_patron(patron)
+            pre = checkout_precheck(copy=copy, patron=patron, today=today)
+            if pre.blockers:
+                raise CheckoutRefused(pre)
+            if pre.confirmations and not confirmed:
+                raise ConfirmationRequired(pre)
+            now = timezone.now()
+            if pre.open_loan is not None:
+                _close_loan(pre.open_loan, by=by, now=now)
+            assert pre.due is not None
+            loan = Loan.objects.create(
+                school=copy.school,
+                copy=copy,
+                patron=patron,
+                checked_out_at=now,
+                due_date=pre.due.date,
+                checked_out_by=by if getattr(by, "pk", None) else None,
+            )
+            loan.precheck = pre  # type: ignore[attr-defined] # the notes, for the desk's feedback
+            _fulfil_reservation(copy=copy, patron=patron, now=now)
+            copy.status = Copy.Status.LENT
+            copy.save(update_fields=["status"])
+    except IntegrityError as error:
+        raise DomainError(
+            _("Dit exemplaar is op hetzelfde moment bij een andere balie uitgeleend. Scan het opnieuw."), code="race"
+        ) from error
+    return loan
+
+
+def _fulfil_reservation(*, copy: Copy, patron: Patron, now: dt.datetime) -> None:
+    """The patron's own reservation for this title is collected with this loan. When the patron takes a copy
+    other than the one held for them, the held copy passes to the next in the queue."""
+    reservation = (
+        Reservation.objects.select_for_update(of=("self",))
+        .filter(patron=patron, title_id=copy.title_id, status__in=OPEN_RESERVATION)
+        .order_by("placed_at", "id")
+        .first()
+    )
+    if reservation is None:
+        return
+    other_held = reservation.held_copy_id if reservation.held_copy_id != copy.pk else None
+    reservation.status = Reservation.Status.FULFILLED
+    reservation.closed_at = now
+    reservation.save(update_fields=["status", "closed_at"])
+    if other_held is not None:
+        held = Copy.objects.select_for_update(of=("self",)).select_related("title", "school").get(pk=other_held)
+        _pass_on(held, today=timezone.localdate())
+
+
+def _close_loan(loan: Loan, *, by: Any, now: dt.datetime) -> None:
+    loan.returned_at = now
+    loan.checked_in_by = by if getattr(by, "pk", None) else None
+    loan.save(update_fields=["returned_at", "checked_in_by"])
+
+
+# --- Check in -------------------------------------------------------------------------------------------------
+
+
+def check_in(*, copy: Copy, by: Any, today: dt.date | None = None) -> CheckInResult:
+    """Return a copy. Says who had it and whether it was late; holds it for the first reservation waiting."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        copy = _lock_copy(copy)
+        loan = Loan.objects.filter(copy=copy, returned_at__isnull=True).select_related("patron__group").first()
+        result = CheckInResult(copy=copy, loan=loan)
+        if loan is not None:
+            _close_loan(loan, by=by, now=timezone.now())
+            result.days_late = max((today - loan.due_date).days, 0)
+            if result.days_late and loan.patron is not None:
+                rule = rules.resolve(patron=loan.patron, age_code=copy.title.age_code)
+                if rule.fines and rule.fine_per_day is not None:
+                    result.fine = rule.fine_per_day * result.days_late
+        held = (
+            Reservation.objects.filter(held_copy=copy, status=Reservation.Status.READY)
+            .select_related("patron__group")
+            .first()
+        )
+        if held is not None:
+            result.hold = held  # already on hold (scanned twice): say again for whom
+        elif copy.status in (Copy.Status.LENT, Copy.Status.LOST, Copy.Status.AVAILABLE, Copy.Status.ON_HOLD):
+            copy.status = Copy.Status.AVAILABLE
+            result.hold = _hold_for_next(copy, today=today)
+            copy.save(update_fields=["status"])
+    return result
+
+
+def _hold_for_next(copy: Copy, *, today: dt.date) -> Reservation | None:
+    """Hold `copy` (locked by the caller) for the first waiting reservation of its title; None when nobody waits."""
+    reservation = (
+        Reservation.objects.select_for_update(of=("self",), **_skip_locked())
+        .filter(
+            school_id=copy.school_id,
+            title_id=copy.title_id,
+            status=Reservation.Status.WAITING,
+            patron__status=Patron.Status.ACTIVE,
+        )
+        .order_by("placed_at", "id")
+        .first()
+    )
+    if reservation is None:
+        return None
+    patron = Patron.objects.select_related("group").get(pk=reservation.patron_id)
+    rule = rules.resolve(patron=patron, age_code=copy.title.age_code)
+    reservation.status = Reservation.Status.READY
+    reservation.held_copy = copy
+    reservation.hold_until = rules.hold_until(school=copy.school, rule=rule, today=today)
+    reservation.ready_at = timezone.now()
+    reservation.save(update_fields=["status", "held_copy", "hold_until", "ready_at"])
+    reservation.patron = patron
+    copy.status = Copy.Status.ON_HOLD
+    reservation_id = reservation.pk
+    transaction.on_commit(lambda: notify_ready(reservation_id))
+    return reservation
+
+
+def _pass_on(copy: Copy, *, today: dt.date) -> Reservation | None:
+    """A held copy is free again (hold cancelled, expired or not needed): next in the queue, else the shelf."""
+    copy.status = Copy.Status.AVAILABLE
+    reservation = _hold_for_next(copy, today=today)
+    copy.save(update_fields=["status"])
+    return reservation
+
+
+def notify_ready(reservation_id: int) -> bool:
+    """Mail the patron that a reservation is ready, where an address is known. Runs after the commit."""
+    reservation = Reservation.objects.select_related("patron", "title", "school").filter(pk=reservation_id).first()
+    if reservation is None or reservation.status != Reservation.Status.READY or not reservation.patron.email:
+        return False
+    patron = reservation.patron
+    until = day_label(reservation.hold_until) if reservation.hold_until else ""
+    subject = _("Je reservering ligt klaar: %(title)s") % {"title": reservation.title.title}
+    body = _(
+        "Beste %(name)s,\n\nHet boek dat je gereserveerd hebt ligt voor je klaar in de mediatheek van "
+        "%(school)s:\n\n  %(title)s\n\nHaal het op tot en met %(until)s; daarna gaat het naar de volgende.\n\n"
+        "Met vriendelijke groet,\nde mediatheek"
+    ) % {
+        "name": patron.first_name or patron.full_name,
+        "school": reservation.school.name,
+        "title": reservation.title,
+        "until": until,
+    }
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [patron.email])
+    except Exception:  # noqa: BLE001 - a mail server that is down must not break the desk
+        log.exception("reservation %s: notification mail failed", reservation_id)
+        return False
+    Reservation.objects.filter(pk=reservation_id).update(notified_at=timezone.now())
+    return True
+
+
+# --- Renew --------------------------------------------------------------------------------------------------------
+
+
+def renew(*, loan: Loan, by: Any, today: dt.date | None = None) -> Loan:
+    """Extend a loan within the rules: not when someone waits for the title, not beyond the maximum renewals."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        _lock_copy(loan.copy)
+        loan = Loan.objects.select_related("copy__title", "copy__school", "patron__group").get(pk=loan.pk)
+        title = loan.copy.title.title
+        if not loan.is_open:
+            raise DomainError(_("%(title)s is al ingeleverd.") % {"title": title}, code="returned")
+        patron = loan.patron
+        if patron is None:
+            raise DomainError(_("Deze uitlening heeft geen lener meer."), code="no_patron")
+        if not patron.is_active:
+            raise DomainError(_("%(name)s is uitgeschreven.") % {"name": patron.full_name}, code="deregistered")
+        if patron.blocked_reason:
+            raise DomainError(
+                _("%(name)s is geblokkeerd: %(reason)s") % {"name": patron.full_name, "reason": patron.blocked_reason},
+                code="blocked",
+            )
+        rule = rules.resolve(patron=patron, age_code=loan.copy.title.age_code)
+        if loan.renewals >= rule.max_renewals:
+            raise DomainError(
+                ngettext(
+                    "%(title)s is al %(count)d keer verlengd; meer mag niet.",
+                    "%(title)s is al %(count)d keer verlengd; meer mag niet.",
+                    loan.renewals,
+                )
+                % {"title": title, "count": loan.renewals}
+                if loan.renewals
+                else _("%(title)s mag niet verlengd worden.") % {"title": title},
+                code="max_renewals",
+            )
+        waiting = (
+            Reservation.objects.filter(
+                school_id=loan.school_id, title_id=loan.copy.title_id, status=Reservation.Status.WAITING
+            )
+            .exclude(patron=patron)
+            .exists()
+        )
+        if waiting:
+            raise DomainError(
+                _("%(title)s is gereserveerd door een andere lener en kan niet verlengd worden.") % {"title": title},
+                code="reserved",
+            )
+        due = rules.due_date(school=loan.copy.school, rule=rule, today=today)
+        if due.date <= loan.due_date:
+            raise DomainError(
+                _("%(title)s kan niet later dan %(date)s ingeleverd worden.")
+                % {"title": title, "date": day_label(loan.due_date)},
+                code="no_later_date",
+            )
+        loan.due_date = due.date
+        loan.renewals += 1
+        loan.save(update_fields=["due_date", "renewals"])
+    return loan
+
+
+@dataclass
+class RenewAllResult:
+    renewed: list[Loan] = field(default_factory=list)
+    refused: list[tuple[Loan, str]] = field(default_factory=list)
+
+
+def renew_all(*, patron: Patron, by: Any, today: dt.date | None = None) -> RenewAllResult:
+    result = RenewAllResult()
+    for loan in open_loans(patron):
+        try:
+            result.renewed.append(renew(loan=loan, by=by, today=today))
+        except DomainError as error:
+            result.refused.append((loan, str(error)))
+    return result
+
+
+# --- Reservations ------------------------------------------------------------------------------------------------
+
+
+def place_reservation(*, title: Title, patron: Patron, by: Any) -> Reservation:
+    """Put the patron in the title's queue at their school."""
+    with transaction.atomic():
+        patron = _lock_patron(patron)
+        name = patron.full_name
+        if not patron.is_active:
+            raise DomainError(_("%(name)s is uitgeschreven.") % {"name": name}, code="deregistered")
+        if patron.blocked_reason:
+            raise DomainError(
+                _("%(name)s is geblokkeerd: %(reason)s") % {"name": name, "reason": patron.blocked_reason},
+                code="blocked",
+            )
+        copies = Copy.objects.for_school(patron.school).filter(title=title).exclude(status=Copy.Status.WITHDRAWN)
+        if not copies.exists():
+            raise DomainError(_("De mediatheek heeft geen exemplaar van deze titel."), code="no_copies")
+        if Reservation.objects.filter(patron=patron, title=title, status__in=OPEN_RESERVATION).exists():
+            raise DomainError(_("%(name)s heeft deze titel al gereserveerd.") % {"name": name}, code="duplicate")
+        if Loan.objects.filter(patron=patron, copy__title=title, returned_at__isnull=True).exists():
+            raise DomainError(_("%(name)s heeft dit boek nu zelf te leen.") % {"name": name}, code="has_it")
+        return Reservation.objects.create(school=patron.school, title=title, patron=patron)
+
+
+def cancel_reservation(*, reservation: Reservation, by: Any, today: dt.date | None = None) -> Reservation:
+    """Cancel a waiting or ready reservation; a held copy goes to the next in the queue or back on the shelf."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        held_copy = _lock_copy(reservation.held_copy) if reservation.held_copy_id else None  # type: ignore[arg-type]
+        reservation = Reservation.objects.select_for_update(of=("self",)).get(pk=reservation.pk)
+        if reservation.status not in OPEN_RESERVATION:
+            raise DomainError(_("Deze reservering is al afgesloten."), code="closed")
+        reservation.status = Reservation.Status.CANCELLED
+        reservation.closed_at = timezone.now()
+        reservation.save(update_fields=["status", "closed_at"])
+        if held_copy is not None and held_copy.status == Copy.Status.ON_HOLD:
+            _pass_on(held_copy, today=today)
+    return reservation
+
+
+def expire_holds(*, school: Any = None, today: dt.date | None = None) -> int:
+    """Ready reservations whose hold ran out expire; their copy passes to the next in the queue or the shelf."""
+    today = today or timezone.localdate()
+    due = (Reservation.objects.for_school(school) if school is not None else Reservation.objects.all()).filter(
+        status=Reservation.Status.READY, hold_until__lt=today
+    )
+    expired = 0
+    for reservation in due.select_related("held_copy"):
+        with transaction.atomic():
+            held_copy = _lock_copy(reservation.held_copy) if reservation.held_copy_id else None  # type: ignore[arg-type]
+            current = Reservation.objects.select_for_update(of=("self",)).get(pk=reservation.pk)
+            if current.status != Reservation.Status.READY:
+                continue
+            current.status = Reservation.Status.EXPIRED
+            current.closed_at = timezone.now()
+            current.save(update_fields=["status", "closed_at"])
+            if held_copy is not None and held_copy.status == Copy.Status.ON_HOLD:
+                _pass_on(held_copy, today=today)
+            expired += 1
+    return expired
