@@ -1,0 +1,336 @@
+"""Receiving, downloading, importing and removing the schools' student files; the yearly reminder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from mediatheek.accounts.models import Role, User
+from mediatheek.core import audit
+from mediatheek.core.errors import DomainError, PermissionDeniedError
+from mediatheek.core.models import AuditEvent
+from mediatheek.core.schoolyear import school_year_label, school_year_of, school_year_start
+from mediatheek.schools.models import School
+from mediatheek.uploads import storage
+from mediatheek.uploads.models import StudentUpload, UploadReminder
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
+
+ACCEPTED_EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv", ".txt", ".xml")
+
+
+def clean_filename(filename: str) -> str:
+    """Only the last part of what the browser sent, without control characters, at most 200 characters."""
+    name = PurePath((filename or "").replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')
+    return name.strip()[-200:] or "leerlingbestand"
+
+
+def check_student_file(*, school: School, data: bytes, filename: str, strict: bool = True) -> Any:
+    """Read the file with the import engine; raise a DomainError that says what to fix when it is no student list.
+
+    `strict` (the portal) also refuses a spreadsheet without a recognised student-number column; in the client the
+    librarian can still choose that column in the wizard.
+    """
+    from mediatheek.studentimport import services as engine
+
+    result = engine.read_student_file(data=data, filename=filename, school=school)
+    if not strict:
+        return result
+    if result.columns and not result.mapping.get("student_number"):
+        raise DomainError(
+            _(
+                "Het bestand heeft geen kolom met het leerlingnummer. Zet in de eerste regel een kolomkop "
+                "'Leerlingnummer' (of 'Stamnummer') boven de nummers van de leerlingen en stuur het bestand opnieuw."
+            ),
+            code="no_student_number",
+        )
+    if not result.rows and not result.row_errors:
+        raise DomainError(
+            _("Het bestand bevat geen leerlingen. Controleer of je de juiste export hebt gemaakt."),
+            code="no_rows",
+        )
+    return result
+
+
+def receive_upload(
+    *,
+    school: School,
+    filename: str,
+    data: bytes,
+    by: User | None,
+    request: HttpRequest | None = None,
+    source: str = StudentUpload.Source.PORTAL,
+    notify: bool = True,
+    strict: bool = True,
+) -> StudentUpload:
+    """Check, encrypt and keep a student file; tell the library (after commit) when it came through the portal."""
+    filename = clean_filename(filename)
+    max_bytes = settings.STUDENT_FILE_MAX_BYTES
+    if not data:
+        raise DomainError(_("Het bestand is leeg. Kies het leerlingbestand opnieuw."), code="empty")
+    if len(data) > max_bytes:
+        raise DomainError(
+            _("Het bestand is te groot (%(size)s; hoogstens %(max)s). Sla alleen de leerlinglijst op.")
+            % {"size": filesizeformat(len(data)), "max": filesizeformat(max_bytes)},
+            code="too_large",
+        )
+    if not filename.lower().endswith(ACCEPTED_EXTENSIONS):
+        raise DomainError(
+            _(
+                "Dit soort bestand kan niet worden ingelezen. Sla het leerlingbestand op als Excel (.xlsx of .xls), "
+                "OpenDocument (.ods), CSV (.csv) of EDEXML (.xml)."
+            ),
+            code="extension",
+        )
+    check_student_file(school=school, data=data, filename=filename, strict=strict)
+
+    stored_name = storage.save_encrypted(data)
+    try:
+        with transaction.atomic():
+            upload = StudentUpload.objects.create(
+                school=school,
+                source=source,
+                filename=filename,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                stored_name=stored_name,
+                uploaded_by=by if getattr(by, "pk", None) else None,
+                uploaded_by_label=str(getattr(by, "username", "") or ""),
+            )
+            audit.record(
+                AuditEvent.Action.UPLOAD,
+                actor=by,
+                school=school,
+                obj=upload,
+                summary=_("leerlingbestand %(name)s ontvangen") % {"name": filename},
+                request=request,
+                sha256=upload.sha256,
+                size=upload.size,
+                source=source,
+            )
+            if notify:
+                upload_id = upload.pk
+                transaction.on_commit(lambda: notify_library(upload_id))
+    except Exception:
+        storage.delete(stored_name)
+        raise
+    return upload
+
+
+def client_url(path: str) -> str:
+    return f"{settings.BASE_URL}{path}"
+
+
+def notify_library(upload_id: int) -> bool:
+    """Mail the library's contact person of the school: school, file name, time and a link to the client."""
+    upload = StudentUpload.objects.select_related("school__library").get(pk=upload_id)
+    school = upload.school
+    recipient = school.contact_email or school.library.contact_email
+    if not recipient:
+        logger.warning("No contact e-mail for school %s: upload %s not announced", school.code, upload.pk)
+        return False
+    with override(school.language or settings.LANGUAGE_CODE):
+        local = timezone.localtime(upload.uploaded_at)
+        subject = _("Leerlingbestand ontvangen van %(school)s") % {"school": school.name}
+        body = _(
+            "%(school)s (%(code)s) heeft een leerlingbestand geüpload.\n\n"
+            "Bestand: %(filename)s (%(size)s)\n"
+            "Ontvangen: %(time)s\n"
+            "Door: %(by)s\n\n"
+            "Downloaden en importeren in de client:\n%(link)s\n\n"
+            "Het bestand wordt %(days)s dagen na ontvangst automatisch verwijderd als het niet is geïmporteerd."
+        ) % {
+            "school": school.name,
+            "code": school.code,
+            "filename": upload.filename,
+            "size": filesizeformat(upload.size),
+            "time": local.strftime("%d-%m-%Y %H:%M"),
+            "by": upload.uploaded_by_label or "-",
+            "link": client_url(reverse("client:upload_list")),
+            "days": school.library.upload_retention_days_unimported,
+        }
+    try:
+        send_mail(subject, body, None, [recipient])
+    except Exception:  # the upload stands; a mail server that is down must not lose the school's file
+        logger.exception("Could not send the upload notification for upload %s", upload.pk)
+        return False
+    return True
+
+
+def require_import_right(user: Any) -> None:
+    if not getattr(user, "can_import_students", False):
+        raise PermissionDeniedError(_("Alleen bibliotheekmedewerkers met importrecht mogen leerlingbestanden openen."))
+
+
+def read_upload(*, upload: StudentUpload, by: User) -> bytes:
+    """The decrypted file for the import wizard (not a download: nothing leaves the server)."""
+    require_import_right(by)
+    if not upload.has_file:
+        raise DomainError(_("Het bestand is al verwijderd."), code="removed")
+    return storage.read_decrypted(upload.stored_name)
+
+
+def download_upload(*, upload: StudentUpload, by: User, request: HttpRequest | None = None) -> bytes:
+    """The decrypted file for a download; every download is in the audit log."""
+    data = read_upload(upload=upload, by=by)
+    with transaction.atomic():
+        StudentUpload.objects.filter(pk=upload.pk).update(download_count=upload.download_count + 1)
+        audit.record(
+            AuditEvent.Action.DOWNLOAD,
+            actor=by,
+            school=upload.school,
+            obj=upload,
+            summary=_("leerlingbestand %(name)s gedownload") % {"name": upload.filename},
+            request=request,
+            sha256=upload.sha256,
+        )
+    return data
+
+
+def mark_imported(*, upload: StudentUpload, run: Any, by: User) -> StudentUpload:
+    with transaction.atomic():
+        upload.state = StudentUpload.State.IMPORTED
+        upload.imported_at = timezone.now()
+        update = ["state", "imported_at"]
+        if hasattr(upload, "import_run_id"):
+            upload.import_run = run
+            update.append("import_run")
+        upload.save(update_fields=update)
+    return upload
+
+
+def remove_file(*, upload: StudentUpload, by: Any = None, reason: str = "purge") -> StudentUpload:
+    """Delete the raw file; the record stays (name, size, hash, dates) as the school's history."""
+    with transaction.atomic():
+        name = upload.stored_name
+        upload.state = StudentUpload.State.REMOVED
+        upload.removed_at = timezone.now()
+        upload.stored_name = ""
+        upload.save(update_fields=["state", "removed_at", "stored_name"])
+        audit.record(
+            AuditEvent.Action.PURGE if reason == "purge" else AuditEvent.Action.DELETE,
+            actor=by,
+            school=upload.school,
+            obj=upload,
+            summary=_("leerlingbestand %(name)s verwijderd") % {"name": upload.filename},
+            reason=reason,
+        )
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+    return upload
+
+
+def purge_due(*, now: dt.datetime | None = None) -> list[StudentUpload]:
+    """The uploads whose raw file is past its retention (per the school's library)."""
+    now = now or timezone.now()
+    due: list[StudentUpload] = []
+    candidates = (
+        StudentUpload.objects.exclude(state=StudentUpload.State.REMOVED)
+        .exclude(stored_name="")
+        .select_related("school__library")
+    )
+    for upload in candidates:
+        library = upload.school.library
+        if upload.state == StudentUpload.State.IMPORTED and upload.imported_at:
+            if upload.imported_at <= now - dt.timedelta(days=library.upload_retention_days_after_import):
+                due.append(upload)
+        elif upload.uploaded_at <= now - dt.timedelta(days=library.upload_retention_days_unimported):
+            due.append(upload)
+    return due
+
+
+def purge_uploads(*, now: dt.datetime | None = None, dry_run: bool = False) -> list[StudentUpload]:
+    due = purge_due(now=now)
+    if not dry_run:
+        for upload in due:
+            remove_file(upload=upload, reason="purge")
+    return due
+
+
+def last_import_dates(schools: Iterable[School] | None = None) -> dict[int, dt.datetime]:
+    """Per school id: when its last import (not undone) was applied."""
+    from mediatheek.studentimport.models import ImportRun
+
+    runs = ImportRun.objects.filter(undone_at__isnull=True)
+    if schools is not None:
+        runs = runs.filter(school__in=list(schools))
+    return {row["school"]: row["last"] for row in runs.values("school").annotate(last=Max("created_at"))}
+
+
+def imported_this_school_year(last: dt.datetime | None, today: dt.date | None = None) -> bool:
+    if last is None:
+        return False
+    today = today or timezone.localdate()
+    return timezone.localtime(last).date() >= school_year_start(school_year_of(today))
+
+
+def reminder_recipients(school: School) -> list[str]:
+    """The school's uploaders with an e-mail address; without any, the library's contact person of the school."""
+    emails = sorted(
+        set(
+            User.objects.filter(school=school, role=Role.UPLOADER, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    if not emails and school.contact_email:
+        emails = [school.contact_email]
+    return emails
+
+
+def send_upload_reminders(*, today: dt.date | None = None, dry_run: bool = False) -> list[tuple[School, list[str]]]:
+    """Mail each active school without an import in the current school year, once per school year."""
+    today = today or timezone.localdate()
+    year = school_year_of(today)
+    schools = list(School.objects.filter(active=True).order_by("name"))
+    last = last_import_dates(schools)
+    reminded = set(UploadReminder.objects.filter(school_year=year).values_list("school_id", flat=True))
+    sent: list[tuple[School, list[str]]] = []
+    for school in schools:
+        if school.pk in reminded or imported_this_school_year(last.get(school.pk), today):
+            continue
+        recipients = reminder_recipients(school)
+        if not recipients:
+            logger.warning("School %s has no address for the upload reminder", school.code)
+            sent.append((school, []))
+            continue
+        if dry_run:
+            sent.append((school, recipients))
+            continue
+        with override(school.language or settings.LANGUAGE_CODE):
+            portal = client_url(reverse("portal:upload", kwargs={"slug": school.slug}))
+            subject = _("Herinnering: upload het leerlingbestand voor schooljaar %(year)s") % {
+                "year": school_year_label(year)
+            }
+            body = _(
+                "Beste school,\n\n"
+                "Voor schooljaar %(year)s is het leerlingbestand van %(school)s nog niet geïmporteerd in de "
+                "mediatheek. Nieuwe leerlingen kunnen pas lenen als ze zijn ingeschreven.\n\n"
+                "Maak het leerlingbestand in jullie leerlingadministratie (ParnasSys, ESIS, Dot.com, Magister of "
+                "SOMtoday), log in op het portaal met het uploadaccount (Mijn Bibliotheek) en kies "
+                "'Upload leerlingbestand':\n%(portal)s\n\n"
+                "De bibliotheek krijgt automatisch bericht zodra het bestand binnen is.\n"
+            ) % {"year": school_year_label(year), "school": school.name, "portal": portal}
+        with transaction.atomic():
+            UploadReminder.objects.create(school=school, school_year=year, recipients=", ".join(recipients))
+            send_mail(subject, body, None, recipients)
+        sent.append((school, recipients))
+    return sent
