@@ -1,0 +1,167 @@
+"""From file bytes to a ReadResult: detect the format, read, find the header and columns, normalise. Pure code.
+
+`read_file` raises `ReadError` for a file that is refused as a whole; a file whose columns could not all be
+recognised is not refused here: its ReadResult has `missing` set, so the wizard can let the user choose the
+columns. `require_usable` refuses such a result (preview, apply, the command).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from mediatheek.studentimport import mapping as mapping_module
+from mediatheek.studentimport.mapping import FIELDS
+from mediatheek.studentimport.normalise import (
+    FIELD_LABELS,
+    RowError,
+    StudentRow,
+    normalise_rows,
+    rows_from_table,
+    year_level_group_name,
+)
+from mediatheek.studentimport.readers import (
+    EdexDocument,
+    ReadError,
+    Table,
+    detect_format,
+    read_csv,
+    read_edexml,
+    read_spreadsheet_sheets,
+)
+
+EDEX_MAPPING: dict[str, str | None] = {
+    "student_number": "leerling@key",
+    "first_name": "roepnaam",
+    "name_prefix": "voorvoegsel",
+    "last_name": "achternaam",
+    "group": "groep",
+    "year_level": "jaargroep",
+    "birth_date": "geboortedatum",
+    "card_number": None,
+    "email": None,
+}
+
+
+@dataclass
+class ReadResult:
+    format: str
+    columns: list[str]  # headers as written in the file; [] for EDEXML
+    mapping: dict[str, str | None]  # field -> column header (or None), as detected or given
+    rows: list[StudentRow] = field(default_factory=list)
+    row_errors: list[RowError] = field(default_factory=list)
+    header_row: int | None = None  # the header's row number as a spreadsheet program shows it
+    missing: list[str] = field(default_factory=list)  # required fields without a column
+    left_school: int = 0  # EDEXML pupils who have left (treated as absent)
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The fields the file carries; only these are compared and written."""
+        return frozenset(name for name in FIELDS if self.mapping.get(name))
+
+    @property
+    def usable(self) -> bool:
+        return not self.missing
+
+
+def read_file(
+    data: bytes,
+    filename: str,
+    *,
+    school_code: str,
+    secondary: bool = False,
+    mapping: Mapping[str, str | None] | None = None,
+    today: dt.date | None = None,
+) -> ReadResult:
+    file_format = detect_format(data, filename)
+    if file_format == "edexml":
+        return _from_edexml(
+            read_edexml(data, today=today or dt.date.today()), school_code=school_code, secondary=secondary
+        )
+    tables = [read_csv(data)] if file_format == "csv" else read_spreadsheet_sheets(data, file_format)
+    first_table: Table | None = None
+    for table in tables:
+        first_table = first_table or table
+        header = mapping_module.find_header(table.rows, mapping)
+        if header is not None:
+            return _from_table(table, header, mapping)
+    if first_table is None:
+        raise ReadError(_("Het bestand bevat geen gegevens."))
+    # No row looks like a header: offer the first non-empty row's cells as columns so the user can choose.
+    for index, row in enumerate(first_table.rows):
+        columns = [mapping_module.header_text(cell) for cell in row]
+        if any(columns):
+            header = mapping_module.HeaderMatch(index=index, columns=columns, mapping=dict.fromkeys(FIELDS))
+            return _from_table(first_table, header, mapping)
+    raise ReadError(_("Het bestand bevat geen gegevens."))
+
+
+def _from_table(
+    table: Table, header: mapping_module.HeaderMatch, override: Mapping[str, str | None] | None
+) -> ReadResult:
+    chosen = mapping_module.apply_override(header.mapping, header.columns, override)
+    result = ReadResult(
+        format=table.format,
+        columns=header.columns,
+        mapping=chosen,
+        header_row=table.row_numbers[header.index],
+        missing=mapping_module.missing_fields(chosen),
+    )
+    if result.missing:
+        return result
+    indexes = mapping_module.column_indexes(header.columns, chosen)
+    records = rows_from_table(table.rows, table.row_numbers, header.index + 1, indexes)
+    result.rows, result.row_errors = normalise_rows(records)
+    return result
+
+
+def _from_edexml(document: EdexDocument, *, school_code: str, secondary: bool) -> ReadResult:
+    file_code = f"{document.brincode}{document.dependancecode}".upper()
+    if not document.brincode:
+        raise ReadError(
+            _("Dit EDEXML-bestand heeft geen BRIN-code; het kan niet aan school %(school)s gekoppeld worden.")
+            % {"school": school_code}
+        )
+    if file_code != school_code.upper():
+        raise ReadError(
+            _(
+                "Dit bestand is van een andere school (BRIN %(brin)s, vestiging %(dep)s), niet van %(school)s. "
+                "Controleer of u het goede bestand hebt gekozen."
+            )
+            % {"brin": document.brincode, "dep": document.dependancecode or "-", "school": school_code}
+        )
+    rows, errors = normalise_rows((pupil.row, pupil.values) for pupil in document.pupils)
+    for row in rows:
+        if not row.group and row.year_level is not None:
+            row.group = year_level_group_name(row.year_level, secondary)
+    return ReadResult(
+        format="edexml",
+        columns=[],
+        mapping=dict(EDEX_MAPPING),
+        rows=rows,
+        row_errors=errors,
+        left_school=document.left,
+    )
+
+
+def require_usable(result: ReadResult) -> None:
+    """Refuse a result that is not a usable student list (no key or last-name column, no rows)."""
+    if result.missing:
+        names = ", ".join(FIELD_LABELS[name] for name in result.missing)
+        raise ReadError(
+            _(
+                "Dit lijkt geen leerlinglijst: er is geen kolom gevonden voor %(fields)s. Kies de kolommen zelf of "
+                "controleer of de eerste regels de kolomkoppen bevatten."
+            )
+            % {"fields": names}
+        )
+    if not result.rows:
+        if result.row_errors:
+            raise ReadError(
+                _("Geen enkele regel in het bestand is bruikbaar (%(count)s regels met fouten).")
+                % {"count": len(result.row_errors)}
+            )
+        raise ReadError(_("Het bestand bevat geen leerlingen (alleen kopregels of lege regels)."))
