@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "mediatheek.core",
     "mediatheek.schools",
     "mediatheek.accounts",
@@ -92,10 +94,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mediatheek.core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mediatheek.core.middleware.SecurityHeadersMiddleware",
+    "mediatheek.accounts.middleware.SecondFactorRequiredMiddleware",
     "mediatheek.accounts.middleware.PasswordChangeRequiredMiddleware",
     # Axes last: it turns a locked-out login attempt into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -161,6 +166,11 @@ AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a school day
+# Logged out after this long without a request (idle) and this long after login (absolute), in seconds.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(60 * 60)))
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(60 * 60 * 10)))
+# Second factor (TOTP app) for library staff: the name the authenticator app shows.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Mediatheek")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

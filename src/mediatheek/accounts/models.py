@@ -44,6 +44,8 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("moet wachtwoord wijzigen"), default=False)
     # Library staff with this right may download student files and run the student import.
     may_import_students = models.BooleanField(_("mag leerlingbestanden importeren"), default=False)
+    # A second factor (TOTP app) after the password; on by default for staff who may download student files.
+    otp_required = models.BooleanField(_("tweestapsverificatie verplicht"), default=False)
 
     class Meta:
         verbose_name = _("account")

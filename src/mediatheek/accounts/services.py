@@ -54,6 +54,8 @@ def create_account(
         must_change_password=generated is not None,
         may_import_students=(role == Role.STAFF) if may_import_students is None else may_import_students,
     )
+    # Whoever may download student files logs in with a second factor (TOTP) unless library staff switch it off.
+    user.otp_required = user.role == Role.STAFF and user.may_import_students
     try:
         validate_password(password, user)
     except ValidationError as error:

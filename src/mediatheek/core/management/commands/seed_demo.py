@@ -259,7 +259,11 @@ class Command(BaseCommand):
     def _accounts(self, regenboog: School) -> None:
         for login, role, code in DEMO_ACCOUNTS:
             school = School.objects.get(code=code) if code else None
-            create_account(role=role, login=login, school=school, password=DEMO_PASSWORD)
+            account, _generated = create_account(role=role, login=login, school=school, password=DEMO_PASSWORD)
+            if account.otp_required:
+                # The demo logs in with the demo password alone; a real staff account keeps the second factor.
+                account.otp_required = False
+                account.save(update_fields=["otp_required"])
         # Portal logins for one pupil and one teacher of De Regenboog: their card number is the login.
         pupil = (
             Patron.objects.filter(school=regenboog, kind=Patron.Kind.STUDENT, group__year_level=6)
