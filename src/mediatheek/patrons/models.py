@@ -68,6 +68,8 @@ class Patron(models.Model):
         _("geblokkeerd"), max_length=200, blank=True, help_text=_("Leeg = niet geblokkeerd.")
     )
     note = models.TextField(_("opmerking"), blank=True)
+    # When the last overdue reminder went out; a reminder is not repeated within the interval.
+    overdue_reminder_sent_at = models.DateTimeField(_("laatste herinnering verstuurd"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

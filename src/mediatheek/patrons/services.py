@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import logging
+import re
+import smtplib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mediatheek.accounts.passwords import generate_password
 from mediatheek.core import audit
 from mediatheek.core.errors import DomainError
 from mediatheek.patrons.cardnumbers import card_number_for
-from mediatheek.patrons.models import CardNumberSequence, Patron
+from mediatheek.patrons.models import CardNumberSequence, Group, Patron
+
+if TYPE_CHECKING:
+    from mediatheek.circulation.models import Loan
+    from mediatheek.schools.models import School
+
+logger = logging.getLogger(__name__)
 
 
 def allocate_card_numbers(count: int) -> list[str]:
@@ -65,3 +80,298 @@ def reactivate(*, patron: Patron, by: Any = None) -> Patron:
         summary="weer ingeschreven",
     )
     return patron
+
+
+# --- Adding and editing a patron by hand ---------------------------------------------------------------------------
+
+CARD_NUMBER_RE = re.compile(r"^[0-9A-Za-z]{4,20}$")
+
+
+@dataclass
+class PatronDetails:
+    """What a person at the desk may type for a patron (the card number is handled apart)."""
+
+    last_name: str
+    kind: str = Patron.Kind.STUDENT
+    first_name: str = ""
+    name_prefix: str = ""
+    group: Group | None = None
+    year_level: int | None = None
+    birth_date: dt.date | None = None
+    email: str = ""
+    student_number: str = ""
+    note: str = ""
+    blocked_reason: str = ""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "kind",
+        "first_name",
+        "name_prefix",
+        "last_name",
+        "group",
+        "year_level",
+        "birth_date",
+        "email",
+        "student_number",
+        "note",
+        "blocked_reason",
+    )
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> PatronDetails:
+        return cls(**{name: data[name] for name in cls.FIELDS if name in data})
+
+
+def _clean_details(school: School, details: PatronDetails, *, patron: Patron | None = None) -> PatronDetails:
+    details.first_name = details.first_name.strip()
+    details.name_prefix = details.name_prefix.strip()
+    details.last_name = details.last_name.strip()
+    details.student_number = details.student_number.strip()
+    details.email = details.email.strip()
+    if not details.last_name:
+        raise DomainError(_("Vul de achternaam in."))
+    if details.kind not in Patron.Kind.values:
+        raise DomainError(_("Onbekende soort lener."))
+    if details.group is not None and details.group.school_id != school.pk:
+        raise DomainError(_("Die groep hoort niet bij deze school."))
+    if details.year_level is None and details.group is not None:
+        details.year_level = details.group.year_level
+    if details.student_number:
+        clash = Patron.objects.for_school(school).filter(student_number=details.student_number)
+        if patron is not None:
+            clash = clash.exclude(pk=patron.pk)
+        if clash.exists():
+            raise DomainError(
+                _("Leerlingnummer %(number)s hoort al bij een andere lener van deze school.")
+                % {"number": details.student_number}
+            )
+    return details
+
+
+def _check_card_number(card_number: str, *, patron: Patron | None = None) -> str:
+    """A typed card number: letters and digits, unique in the whole library (cards are scanned library-wide)."""
+    from mediatheek.accounts.models import User
+
+    card_number = card_number.strip()
+    if not CARD_NUMBER_RE.match(card_number):
+        raise DomainError(_("Een pasnummer bestaat uit 4 tot 20 cijfers of letters, zonder spaties."))
+    patrons = Patron.objects.filter(card_number__iexact=card_number)
+    logins = User.objects.filter(username__iexact=card_number)
+    if patron is not None:
+        patrons = patrons.exclude(pk=patron.pk)
+        logins = logins.exclude(patron=patron)
+    # Never say whose number it is: it may belong to another school.
+    if patrons.exists() or logins.exists():
+        raise DomainError(_("Pasnummer %(number)s is al in gebruik.") % {"number": card_number})
+    return card_number
+
+
+@transaction.atomic
+def create_patron(*, school: School, details: PatronDetails, card_number: str = "", by: Any = None) -> Patron:
+    """Enroll a patron by hand (a teacher, a pupil not yet in the import). Without a typed card number one is
+    allocated from the library's sequence."""
+    details = _clean_details(school, details)
+    number = _check_card_number(card_number) if card_number.strip() else allocate_card_numbers(1)[0]
+    patron = Patron(school=school, card_number=number, enrolled_on=timezone.localdate())
+    for name in PatronDetails.FIELDS:
+        setattr(patron, name, getattr(details, name))
+    patron.save()
+    audit.record(
+        audit.AuditEvent.Action.CREATE,
+        actor=by,
+        school=school,
+        obj=patron,
+        summary=f"lener {number} met de hand ingeschreven",
+    )
+    return patron
+
+
+@transaction.atomic
+def update_patron(
+    *,
+    patron: Patron,
+    details: PatronDetails,
+    card_number: str | None = None,
+    new_card_number: bool = False,
+    by: Any = None,
+) -> Patron:
+    """Change a patron's details; optionally a typed or a freshly allocated card number (a lost card).
+
+    A portal login named after the old card number follows the new one.
+    """
+    details = _clean_details(patron.school, details, patron=patron)
+    changed = [name for name in PatronDetails.FIELDS if getattr(patron, name) != getattr(details, name)]
+    for name in changed:
+        setattr(patron, name, getattr(details, name))
+    old_number = patron.card_number
+    if new_card_number:
+        patron.card_number = allocate_card_numbers(1)[0]
+    elif card_number is not None and card_number.strip() != old_number:
+        patron.card_number = _check_card_number(card_number, patron=patron)
+    if patron.card_number != old_number:
+        changed.append("card_number")
+        account = getattr(patron, "account", None)
+        if account is not None and account.username == old_number:
+            account.username = patron.card_number
+            account.save(update_fields=["username"])
+    if not changed:
+        return patron
+    patron.save()
+    # Field names only: the log says what changed, not the (personal) values.
+    audit.record(
+        audit.AuditEvent.Action.UPDATE,
+        actor=by,
+        school=patron.school,
+        obj=patron,
+        summary="lener gewijzigd: " + ", ".join(changed),
+        fields=changed,
+    )
+    return patron
+
+
+# --- Portal logins --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PortalLogin:
+    """A pupil's login as printed on the letter; the password exists only here, never stored in clear."""
+
+    patron: Patron
+    username: str
+    password: str
+    created: bool
+
+
+@transaction.atomic
+def issue_portal_logins(*, school: School, patrons: Iterable[Patron], by: Any = None) -> list[PortalLogin]:
+    """Create or reset the portal login of each patron: username = card number, a fresh random password.
+
+    The password is generated (never derived from the birth date or anything else known); whether it must be changed
+    at the first login is the school's choice. Refused as a whole if a card number is taken by another login.
+    """
+    from mediatheek.accounts.models import Role, User
+
+    logins: list[PortalLogin] = []
+    for patron in patrons:
+        if patron.school_id != school.pk:
+            raise DomainError(_("Die lener hoort niet bij deze school."))
+        if not patron.is_active:
+            continue
+        account = User.objects.filter(patron=patron).first()
+        clash = User.objects.filter(username__iexact=patron.card_number)
+        if account is not None:
+            clash = clash.exclude(pk=account.pk)
+        if clash.exists():
+            raise DomainError(
+                _("Pasnummer %(number)s is al de gebruikersnaam van een ander account; los dat eerst op.")
+                % {"number": patron.card_number}
+            )
+        password = generate_password()
+        created = account is None
+        if account is None:
+            account = User(role=Role.PATRON, patron=patron)
+        account.username = patron.card_number
+        account.role = Role.PATRON
+        account.school = school
+        account.first_name = patron.first_name[:150]
+        account.last_name = " ".join(part for part in (patron.name_prefix, patron.last_name) if part)[:150]
+        account.is_active = True
+        account.must_change_password = school.pupils_must_change_password
+        account.set_password(password)
+        account.save()
+        logins.append(PortalLogin(patron=patron, username=account.username, password=password, created=created))
+    return logins
+
+
+def record_print(*, school: School, what: str, count: int, by: Any = None, request: Any = None, **detail: Any) -> None:
+    """Audit a printout with personal data (cards, login letters, overdue lists)."""
+    audit.record(
+        audit.AuditEvent.Action.PRINT,
+        actor=by,
+        school=school,
+        summary=f"{what} ({count})",
+        request=request,
+        count=count,
+        **detail,
+    )
+
+
+# --- Overdue reminders ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderResult:
+    sent: list[Patron] = field(default_factory=list)
+    skipped_recent: list[Patron] = field(default_factory=list)
+    without_email: list[Patron] = field(default_factory=list)
+    failed: list[Patron] = field(default_factory=list)
+
+
+def send_overdue_reminders(
+    *,
+    school: School,
+    group: Group | None = None,
+    interval_days: int = 7,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    by: Any = None,
+) -> ReminderResult:
+    """Mail each overdue patron with an e-mail address one reminder listing their late books.
+
+    A patron reminded less than `interval_days` ago is skipped, so a daily cron job and a click in the client never
+    send the same child two mails in a row. Each mail is marked as sent only once it went out.
+    """
+    from mediatheek.patrons.overdue import overdue_by_patron
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    result = ReminderResult()
+    messages: list[tuple[Patron, EmailMessage]] = []
+    for patron, loans in overdue_by_patron(school, group=group, today=today):
+        if not patron.email:
+            result.without_email.append(patron)
+            continue
+        sent_at = patron.overdue_reminder_sent_at
+        if sent_at is not None and interval_days > 0 and now - sent_at < dt.timedelta(days=interval_days):
+            result.skipped_recent.append(patron)
+            continue
+        messages.append((patron, _reminder_message(school, patron, loans, today)))
+    if dry_run:
+        result.sent = [patron for patron, _message in messages]
+        return result
+    if messages:
+        with get_connection() as connection:
+            for patron, message in messages:
+                message.connection = connection
+                try:
+                    message.send()
+                except (OSError, smtplib.SMTPException):
+                    logger.exception("overdue reminder to patron %s failed", patron.pk)
+                    result.failed.append(patron)
+                    continue
+                Patron.objects.filter(pk=patron.pk).update(overdue_reminder_sent_at=now)
+                patron.overdue_reminder_sent_at = now
+                result.sent.append(patron)
+    if result.sent:
+        audit.record(
+            audit.AuditEvent.Action.UPDATE,
+            actor=by,
+            school=school,
+            summary=f"herinneringen te laat verstuurd ({len(result.sent)})",
+            count=len(result.sent),
+        )
+    return result
+
+
+def _reminder_message(school: School, patron: Patron, loans: Sequence[Loan], today: dt.date) -> EmailMessage:
+    with translation.override(school.language):
+        context = {"school": school, "patron": patron, "loans": loans, "today": today}
+        subject = _("Boeken te laat terug: mediatheek %(school)s") % {"school": school.name}
+        body = render_to_string("patrons/overdue_reminder.txt", context)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[patron.email],
+        reply_to=[school.contact_email] if school.contact_email else None,
+    )
