@@ -43,6 +43,7 @@ browser:
 lint: install
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/bandit -q -c pyproject.toml -r src bench scripts --severity-level high
 
 typecheck: install
 	$(BIN)/mypy
