@@ -20,7 +20,10 @@ def school_index(request: HttpRequest) -> HttpResponse:
 
 @portal_view
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    """The search box first, then this school's leestips and weetjes, new arrivals and toppers."""
+    from mediatheek.portal.views.catalogue import home_context
+
+    return render(request, "portal/home.html", home_context(request))  # type: ignore[arg-type]
 
 
 @portal_view

@@ -1,0 +1,232 @@
+"""Mijn Bibliotheek for pupils and teachers: loans, renewing, reservations, reading log, wish list, the class.
+
+Everything is the logged-in patron's own (or, for a teacher, their own group's) at the school of the URL.
+Lending rules live in circulation.services; this module only asks and shows the answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mediatheek.accounts.models import Role, User
+from mediatheek.catalog.models import Title
+from mediatheek.circulation.models import Loan, Reservation
+from mediatheek.core.errors import DomainError
+from mediatheek.core.http import PortalRequest
+from mediatheek.patrons.models import Patron
+from mediatheek.portal.access import portal_login_required, portal_view
+from mediatheek.reading import services
+from mediatheek.reading.models import WishListItem
+from mediatheek.reading.queries import class_overview, reading_log
+
+patron_only = portal_login_required([Role.PATRON])
+
+
+class PatronRequest(PortalRequest):
+    """A request that passed `portal_view` and `patron_only`: a pupil's or teacher's login of this school."""
+
+    user: User
+
+
+def circulation() -> Any:
+    """The circulation services (imported when first used)."""
+    from mediatheek.circulation import services as circulation_services
+
+    return circulation_services
+
+
+def _patron(request: PatronRequest) -> Patron:
+    patron = request.user.patron
+    if patron is None or patron.school_id != request.school.pk:
+        raise PermissionDenied
+    return patron
+
+
+def _back(request: PatronRequest, fallback: str) -> HttpResponseRedirect:
+    """Back to the page the button was on (only within this portal), else to `fallback`."""
+    target = request.POST.get("next", "")
+    if (
+        target
+        and url_has_allowed_host_and_scheme(target, {request.get_host()})
+        and target.startswith(f"/{request.school.slug}/")
+    ):
+        return redirect(target)
+    return redirect(fallback, slug=request.school.slug)
+
+
+def open_loans(patron: Patron) -> list[Loan]:
+    loans = list(
+        Loan.objects.for_school(patron.school)
+        .filter(patron=patron, returned_at__isnull=True)
+        .select_related("copy__title")
+        .order_by("due_date")
+    )
+    today = timezone.localdate()
+    for loan in loans:
+        loan.days_left = (loan.due_date - today).days  # type: ignore[attr-defined]
+    return loans
+
+
+@portal_view
+@patron_only
+def loans(request: PatronRequest) -> HttpResponse:
+    patron = _patron(request)
+    return render(request, "portal/mine_loans.html", {"loans": open_loans(patron), "patron": patron})
+
+
+@require_POST
+@portal_view
+@patron_only
+def renew(request: PatronRequest, pk: int) -> HttpResponse:
+    patron = _patron(request)
+    loan = get_object_or_404(
+        Loan.objects.for_school(request.school).filter(patron=patron, returned_at__isnull=True), pk=pk
+    )
+    try:
+        loan = circulation().renew(loan=loan, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Verlengd! Lever %(title)s in vóór %(date)s.")
+            % {"title": loan.copy.title.title, "date": _date(loan.due_date)},
+        )
+    return redirect("portal:mine_loans", slug=request.school.slug)
+
+
+def _date(day: Any) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(day, "j F")
+
+
+@portal_view
+@patron_only
+def reservations(request: PatronRequest) -> HttpResponse:
+    patron = _patron(request)
+    items = list(
+        Reservation.objects.for_school(request.school)
+        .filter(patron=patron, status__in=[Reservation.Status.WAITING, Reservation.Status.READY])
+        .select_related("title")
+        .order_by("placed_at")
+    )
+    for item in items:
+        item.position = circulation().queue_position(item)  # type: ignore[attr-defined]
+    return render(request, "portal/mine_reservations.html", {"reservations": items})
+
+
+@require_POST
+@portal_view
+@patron_only
+def reserve(request: PatronRequest, pk: int) -> HttpResponse:
+    patron = _patron(request)
+    title = get_object_or_404(Title, pk=pk)
+    try:
+        circulation().place_reservation(title=title, patron=patron, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("portal:title", slug=request.school.slug, pk=title.pk)
+    messages.success(request, _("Gereserveerd! Je hoort het als het boek voor je klaarligt."))
+    return redirect("portal:mine_reservations", slug=request.school.slug)
+
+
+@require_POST
+@portal_view
+@patron_only
+def cancel_reservation(request: PatronRequest, pk: int) -> HttpResponse:
+    patron = _patron(request)
+    reservation = get_object_or_404(Reservation.objects.for_school(request.school).filter(patron=patron), pk=pk)
+    try:
+        circulation().cancel_reservation(reservation=reservation, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Je reservering is geannuleerd."))
+    return redirect("portal:mine_reservations", slug=request.school.slug)
+
+
+@portal_view
+@patron_only
+def log(request: PatronRequest) -> HttpResponse:
+    patron = _patron(request)
+    return render(request, "portal/mine_log.html", {"rows": reading_log(patron), "star_choices": [1, 2, 3, 4, 5]})
+
+
+@require_POST
+@portal_view
+@patron_only
+def rate(request: PatronRequest, pk: int) -> HttpResponse:
+    patron = _patron(request)
+    title = get_object_or_404(Title, pk=pk)
+    raw = request.POST.get("stars", "")
+    try:
+        stars = int(raw) if raw else None
+        services.rate_title(
+            patron=patron, title=title, stars=stars, keywords=request.POST.get("keywords", ""), by=request.user
+        )
+    except ValueError:
+        messages.error(request, _("Geef 1 tot 5 sterren."))
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Opgeslagen in je leeslog."))
+    return _back(request, "portal:mine_log")
+
+
+@portal_view
+@patron_only
+def wish_list(request: PatronRequest) -> HttpResponse:
+    patron = _patron(request)
+    items = list(WishListItem.objects.for_school(request.school).filter(patron=patron).select_related("title"))
+    titles = [item.title for item in items]
+    from mediatheek.portal.views.catalogue import _attach
+
+    _attach(titles, request)
+    return render(request, "portal/mine_wishlist.html", {"titles": titles})
+
+
+@require_POST
+@portal_view
+@patron_only
+def wish_add(request: PatronRequest, pk: int) -> HttpResponse:
+    patron = _patron(request)
+    title = get_object_or_404(Title, pk=pk)
+    try:
+        services.add_to_wish_list(patron=patron, title=title, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Op je verlanglijst gezet."))
+    return _back(request, "portal:mine_wishlist")
+
+
+@require_POST
+@portal_view
+@patron_only
+def wish_remove(request: PatronRequest, pk: int) -> HttpResponse:
+    patron = _patron(request)
+    title = get_object_or_404(Title, pk=pk)
+    services.remove_from_wish_list(patron=patron, title=title, by=request.user)
+    messages.success(request, _("Van je verlanglijst gehaald."))
+    return _back(request, "portal:mine_wishlist")
+
+
+@portal_view
+@patron_only
+def class_view(request: PatronRequest) -> HttpResponse:
+    """Docentmenu: the teacher's own group only — who has which book, what is overdue, what the class reads."""
+    patron = _patron(request)
+    if patron.kind != Patron.Kind.TEACHER:
+        raise PermissionDenied
+    overview = class_overview(patron)
+    return render(request, "portal/mine_class.html", {"overview": overview, "today": timezone.localdate()})
