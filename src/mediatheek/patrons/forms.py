@@ -41,11 +41,11 @@ MODEL_FIELDS = forms.fields_for_model(
         "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         "note": forms.Textarea(attrs={"rows": 3}),
     },
-    help_texts={
-        "student_number": _("Het leerlingnummer uit de leerlingadministratie; daarop koppelt de leerlingimport."),
-        "blocked_reason": _("Leeg = niet geblokkeerd. Wat hier staat, ziet de balie bij het uitlenen."),
-    },
 )
+HELP_TEXTS = {
+    "student_number": _("Het leerlingnummer uit de leerlingadministratie; daarop koppelt de leerlingimport."),
+    "blocked_reason": _("Leeg = niet geblokkeerd. Wat hier staat, ziet de balie bij het uitlenen."),
+}
 
 
 def current_groups(school: School) -> QuerySet[Group]:
@@ -58,6 +58,8 @@ class PatronForm(forms.Form):
         for name, field in MODEL_FIELDS.items():
             if field is not None:
                 self.fields[name] = copy.deepcopy(field)
+                if name in HELP_TEXTS:
+                    self.fields[name].help_text = HELP_TEXTS[name]
         groups = current_groups(school)
         if patron is not None and patron.group_id:
             # A group from an earlier school year stays selectable for a patron who still has it.

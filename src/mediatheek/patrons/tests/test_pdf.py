@@ -1,4 +1,5 @@
 import io
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -48,7 +49,9 @@ def test_card_barcode_is_a_code128_of_the_card_number(number):
 @pytest.mark.django_db
 def test_cards_pdf_has_ten_cards_per_a4_page_with_their_numbers(school_a):
     group = GroupFactory(school=school_a, name="Groep 5B")
-    patrons = [PatronFactory(school=school_a, group=group, first_name="Zoë", last_name="Öztürk") for _ in range(12)]
+    patrons: list[Any] = [
+        PatronFactory(school=school_a, group=group, first_name="Zoë", last_name="Öztürk") for _ in range(12)
+    ]
     content = pdf.cards_pdf(school_a, patrons)
     reader = PdfReader(io.BytesIO(content))
     assert len(reader.pages) == 2
@@ -62,7 +65,7 @@ def test_cards_pdf_has_ten_cards_per_a4_page_with_their_numbers(school_a):
 
 @pytest.mark.django_db
 def test_card_layout_fits_a4():
-    assert pdf.CARD_COLUMNS * pdf.CARD_WIDTH < 210 * mm and pdf.CARD_ROWS * pdf.CARD_HEIGHT < 297 * mm
+    assert 210 * mm > pdf.CARD_COLUMNS * pdf.CARD_WIDTH and 297 * mm > pdf.CARD_ROWS * pdf.CARD_HEIGHT
     assert round(pdf.CARD_WIDTH / mm, 1) == 85.6 and round(pdf.CARD_HEIGHT / mm, 1) == 54.0
 
 

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -100,8 +101,8 @@ def test_portal_logins_are_created_or_reset_with_a_random_password(school_a, adm
     school_a.pupils_must_change_password = True
     school_a.save()
     group = GroupFactory(school=school_a)
-    fresh = PatronFactory(school=school_a, group=group, birth_date=dt.date(2015, 3, 4))
-    known = PatronFactory(school=school_a, group=group)
+    fresh: Any = PatronFactory(school=school_a, group=group, birth_date=dt.date(2015, 3, 4))
+    known: Any = PatronFactory(school=school_a, group=group)
     old = patron_login(known)
     logins = services.issue_portal_logins(school=school_a, patrons=[fresh, known], by=admin_a)
     assert [login.created for login in logins] == [True, False]
@@ -120,13 +121,14 @@ def test_portal_logins_are_created_or_reset_with_a_random_password(school_a, adm
 def test_portal_login_follows_the_schools_choice_on_changing_the_password(school_a):
     school_a.pupils_must_change_password = False
     school_a.save()
-    [login] = services.issue_portal_logins(school=school_a, patrons=[PatronFactory(school=school_a)])
+    pupil: Any = PatronFactory(school=school_a)
+    [login] = services.issue_portal_logins(school=school_a, patrons=[pupil])
     assert not User.objects.get(username=login.username).must_change_password
 
 
 @pytest.mark.django_db
 def test_portal_login_refused_when_the_card_number_is_someone_elses_login(school_a):
-    patron = PatronFactory(school=school_a)
+    patron: Any = PatronFactory(school=school_a)
     school_user(Role.UPLOADER, school_a, username=patron.card_number)
     with pytest.raises(DomainError):
         services.issue_portal_logins(school=school_a, patrons=[patron])
@@ -136,4 +138,5 @@ def test_portal_login_refused_when_the_card_number_is_someone_elses_login(school
 @pytest.mark.django_db
 def test_portal_logins_refuse_a_patron_of_another_school(school_a, school_b):
     with pytest.raises(DomainError):
-        services.issue_portal_logins(school=school_a, patrons=[PatronFactory(school=school_b)])
+        other: Any = PatronFactory(school=school_b)
+        services.issue_portal_logins(school=school_a, patrons=[other])

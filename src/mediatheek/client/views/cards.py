@@ -1,0 +1,103 @@
+"""Printouts for patrons: library cards and portal login letters (PDF). Coordinators and library staff only."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from mediatheek.core.errors import DomainError
+from mediatheek.core.http import ClientRequest
+from mediatheek.core.permissions import managers
+from mediatheek.patrons import pdf, services
+from mediatheek.patrons.models import Group, Patron
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # Personal data (and, in letters, passwords): never kept in a cache.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _selection(request: ClientRequest) -> tuple[QuerySet[Patron], Group | None]:
+    """The patrons of `?group=<id>` (its active patrons) or `?patron=<id>&patron=<id>...`, of this school only."""
+    params = request.POST if request.method == "POST" else request.GET
+    patrons = Patron.objects.for_school(request.school).select_related("group")
+    group_id = params.get("group", "")
+    if group_id:
+        if not group_id.isdigit():
+            raise Http404
+        group = get_object_or_404(Group.objects.for_school(request.school), pk=int(group_id))
+        return patrons.filter(group=group, status=Patron.Status.ACTIVE), group
+    ids = [int(value) for value in params.getlist("patron") if value.isdigit()]
+    if not ids:
+        raise Http404
+    selected = patrons.filter(pk__in=ids)
+    if selected.count() != len(set(ids)):
+        # An id of another school (or one that does not exist): refuse rather than print part of the selection.
+        raise Http404
+    return selected, None
+
+
+@managers
+def cards_pdf(request: ClientRequest) -> HttpResponse:
+    """Library cards, bank-card size, 10 per A4: `?group=<id>` or `?patron=<id>&patron=<id>...`."""
+    patrons, group = _selection(request)
+    chosen = list(patrons)
+    content = pdf.cards_pdf(request.school, chosen)
+    services.record_print(
+        school=request.school,
+        what="bibliotheekpassen" + (f" {group.name}" if group else ""),
+        count=len(chosen),
+        by=request.user,
+        request=request,
+        patrons=[patron.pk for patron in chosen],
+    )
+    name = slugify(group.name) if group else "selectie"
+    return pdf_response(content, f"passen-{name}.pdf")
+
+
+@managers
+def login_letters(request: ClientRequest) -> HttpResponse:
+    """Portal login letters: GET asks for confirmation (every password is reset), POST gives the PDF."""
+    patrons, group = _selection(request)
+    students = patrons.filter(status=Patron.Status.ACTIVE)
+    portal_url = f"{settings.BASE_URL}/{request.school.slug}/"
+    error = ""
+    if request.method == "POST":
+        try:
+            logins = services.issue_portal_logins(school=request.school, patrons=list(students), by=request.user)
+        except DomainError as problem:
+            error = str(problem.message)
+        else:
+            content = pdf.login_letters_pdf(request.school, logins, portal_url)
+            services.record_print(
+                school=request.school,
+                what="inlogbrieven" + (f" {group.name}" if group else ""),
+                count=len(logins),
+                by=request.user,
+                request=request,
+                patrons=[login.patron.pk for login in logins],
+                created=sum(1 for login in logins if login.created),
+            )
+            name = slugify(group.name) if group else "selectie"
+            return pdf_response(content, f"inlogbrieven-{name}.pdf")
+    return render(
+        request,
+        "client/patrons/letters.html",
+        {
+            "group": group,
+            "patrons": students,
+            "with_login": students.filter(account__isnull=False).count(),
+            "portal_url": portal_url,
+            "error": error,
+            "title": _("Inlogbrieven"),
+        },
+        status=400 if error else 200,
+    )

@@ -1,0 +1,99 @@
+"""Overdue lists per group (screen and PDF for the teacher) and reminder mail. Coordinators and library staff only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from mediatheek.client.views.cards import pdf_response
+from mediatheek.core.http import ClientRequest
+from mediatheek.core.permissions import managers
+from mediatheek.patrons import pdf, services
+from mediatheek.patrons.forms import current_groups
+from mediatheek.patrons.models import Group
+from mediatheek.patrons.overdue import overdue_by_group
+
+REMINDER_INTERVAL_DAYS = 7
+
+
+def _group(request: ClientRequest) -> Group | None:
+    params = request.POST if request.method == "POST" else request.GET
+    group_id = params.get("groep", "")
+    if not group_id.isdigit():
+        return None
+    return get_object_or_404(Group.objects.for_school(request.school), pk=int(group_id))
+
+
+@managers
+def overdue_list(request: ClientRequest) -> HttpResponse:
+    group = _group(request)
+    today = timezone.localdate()
+    by_group = overdue_by_group(request.school, group=group, today=today)
+    return render(
+        request,
+        "client/patrons/overdue.html",
+        {
+            "by_group": by_group,
+            "group": group,
+            "groups": current_groups(request.school),
+            "today": today,
+            "interval": REMINDER_INTERVAL_DAYS,
+            "total": sum(len(loans) for _group, loans in by_group),
+        },
+    )
+
+
+@managers
+def overdue_pdf(request: ClientRequest) -> HttpResponse:
+    group = _group(request)
+    by_group = overdue_by_group(request.school, group=group)
+    content = pdf.overdue_pdf(request.school, by_group)
+    services.record_print(
+        school=request.school,
+        what="te-laatlijst" + (f" {group.name}" if group else ""),
+        count=sum(len(loans) for _group, loans in by_group),
+        by=request.user,
+        request=request,
+    )
+    return pdf_response(content, f"te-laat-{slugify(group.name) if group else 'alle-groepen'}.pdf")
+
+
+@require_POST
+@managers
+def overdue_remind(request: ClientRequest) -> HttpResponse:
+    group = _group(request)
+    result = services.send_overdue_reminders(
+        school=request.school, group=group, interval_days=REMINDER_INTERVAL_DAYS, by=request.user
+    )
+    sent = len(result.sent)
+    messages.success(
+        request,
+        ngettext("%(count)d herinnering verstuurd.", "%(count)d herinneringen verstuurd.", sent) % {"count": sent},
+    )
+    if result.skipped_recent:
+        messages.info(
+            request,
+            _("%(count)d leners niet opnieuw gemaild: zij kregen de afgelopen %(days)d dagen al een herinnering.")
+            % {"count": len(result.skipped_recent), "days": REMINDER_INTERVAL_DAYS},
+        )
+    if result.without_email:
+        messages.warning(
+            request,
+            _("%(count)d leners hebben geen e-mailadres: %(names)s.")
+            % {"count": len(result.without_email), "names": ", ".join(p.full_name for p in result.without_email)},
+        )
+    if result.failed:
+        messages.error(
+            request,
+            _("Versturen mislukt voor: %(names)s. Probeer het later opnieuw.")
+            % {"names": ", ".join(p.full_name for p in result.failed)},
+        )
+    url = reverse("client:overdue_list")
+    return redirect(f"{url}?groep={group.pk}" if group else url)
