@@ -25,9 +25,11 @@ from django.utils.translation import ngettext
 
 from mediatheek.catalog.models import Copy, Title
 from mediatheek.circulation import rules
-from mediatheek.circulation.models import Loan, OverdueAction, Reservation
+from mediatheek.circulation.models import Loan, LoanRule, OverdueAction, Reservation
+from mediatheek.core import audit
 from mediatheek.core.errors import DomainError
 from mediatheek.patrons.models import Patron
+from mediatheek.schools.models import ClosedDay
 
 log = logging.getLogger(__name__)
 
@@ -612,3 +614,56 @@ def expire_holds(*, school: Any = None, today: dt.date | None = None) -> int:
                 _pass_on(held_copy, today=today)
             expired += 1
     return expired
+
+
+# --- Loan rules and closed days (the school admin edits them in the client) -------------------------------------
+
+
+def save_loan_rule(*, rule: LoanRule, by: Any) -> LoanRule:
+    with transaction.atomic():
+        created = rule.pk is None
+        rule.save()
+        audit.record(
+            audit.AuditEvent.Action.CREATE if created else audit.AuditEvent.Action.UPDATE,
+            actor=by,
+            school=rule.school,
+            obj=rule,
+            summary=f"uitleenregel {rule}",
+        )
+    return rule
+
+
+def delete_loan_rule(*, rule: LoanRule, by: Any) -> None:
+    with transaction.atomic():
+        audit.record(
+            audit.AuditEvent.Action.DELETE, actor=by, school=rule.school, obj=rule, summary=f"uitleenregel {rule}"
+        )
+        rule.delete()
+
+
+def save_closed_day(*, closed_day: ClosedDay, by: Any) -> ClosedDay:
+    if closed_day.end < closed_day.start:
+        raise DomainError(_("De einddatum ligt voor de begindatum."))
+    with transaction.atomic():
+        created = closed_day.pk is None
+        closed_day.save()
+        audit.record(
+            audit.AuditEvent.Action.CREATE if created else audit.AuditEvent.Action.UPDATE,
+            actor=by,
+            school=closed_day.school,
+            obj=closed_day,
+            summary=f"sluitingsdagen {closed_day}",
+        )
+    return closed_day
+
+
+def delete_closed_day(*, closed_day: ClosedDay, by: Any) -> None:
+    with transaction.atomic():
+        audit.record(
+            audit.AuditEvent.Action.DELETE,
+            actor=by,
+            school=closed_day.school,
+            obj=closed_day,
+            summary=f"sluitingsdagen {closed_day}",
+        )
+        closed_day.delete()

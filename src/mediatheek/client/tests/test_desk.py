@@ -1,0 +1,288 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from mediatheek.catalog.models import Copy
+from mediatheek.circulation.models import Loan, LoanRule, Reservation
+from mediatheek.schools.models import ClosedDay
+from mediatheek.testing.factories import CopyFactory, GroupFactory, LoanFactory, PatronFactory, TitleFactory
+from mediatheek.testing.isolation import assert_refused
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def pupil(school_a):
+    LoanRule.objects.create(school=school_a, loan_days=14, max_loans=2, max_renewals=1, hold_days=5)
+    return PatronFactory(
+        school=school_a,
+        first_name="Sanne",
+        name_prefix="",
+        last_name="Lezer",
+        group=GroupFactory(school=school_a, name="Groep 5A"),
+    )
+
+
+def test_card_number_opens_the_patron_screen(client, volunteer_a, pupil):
+    client.force_login(volunteer_a)
+    response = client.post(reverse("client:desk_scan"), {"code": pupil.card_number})
+    assert response.status_code == 302 and response["Location"] == reverse("client:desk_patron", args=[pupil.pk])
+    body = client.get(response["Location"]).content.decode()
+    assert "Sanne Lezer" in body and "Groep 5A" in body and "autofocus" in body
+
+
+def test_scan_lends_at_once_and_shows_the_due_date(client, volunteer_a, pupil, school_a):
+    copy = CopyFactory(school=school_a, title=TitleFactory(title="De Gorgels"))
+    client.force_login(volunteer_a)
+    url = reverse("client:desk_patron_scan", args=[pupil.pk])
+    response = client.post(url, {"code": copy.barcode}, **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200 and "Uitgeleend: De Gorgels" in body and "scan-success" in body
+    assert body.lstrip().startswith('<div id="desk-panel"')  # htmx: only the panel
+    assert Loan.objects.get(copy=copy).patron == pupil
+
+
+def test_scan_without_js_redirects_and_shows_feedback(client, volunteer_a, pupil, school_a):
+    copy = CopyFactory(school=school_a)
+    client.force_login(volunteer_a)
+    response = client.post(reverse("client:desk_patron_scan", args=[pupil.pk]), {"code": copy.barcode}, follow=True)
+    assert "Uitgeleend" in response.content.decode()
+
+
+def test_unknown_barcode(client, volunteer_a, pupil):
+    client.force_login(volunteer_a)
+    body = client.post(reverse("client:desk_patron_scan", args=[pupil.pk]), {"code": "X999"}, **HTMX).content.decode()
+    assert "Onbekend boeknummer" in body and "scan-error" in body
+
+
+def test_limit_reached(client, volunteer_a, pupil, school_a):
+    for _ in range(2):
+        LoanFactory(copy=CopyFactory(school=school_a), patron=pupil)
+    client.force_login(volunteer_a)
+    copy = CopyFactory(school=school_a)
+    body = client.post(
+        reverse("client:desk_patron_scan", args=[pupil.pk]), {"code": copy.barcode}, **HTMX
+    ).content.decode()
+    assert "meer mag niet" in body and not Loan.objects.filter(copy=copy).exists()
+
+
+def test_blocked_patron(client, volunteer_a, pupil, school_a):
+    pupil.blocked_reason = "Drie boeken kwijt"
+    pupil.save()
+    client.force_login(volunteer_a)
+    body = client.get(reverse("client:desk_patron", args=[pupil.pk])).content.decode()
+    assert "Drie boeken kwijt" in body
+    copy = CopyFactory(school=school_a)
+    body = client.post(
+        reverse("client:desk_patron_scan", args=[pupil.pk]), {"code": copy.barcode}, **HTMX
+    ).content.decode()
+    assert "geblokkeerd" in body and not Loan.objects.filter(copy=copy).exists()
+
+
+def test_lent_to_another_offers_to_return_first_and_scanning_again_confirms(client, volunteer_a, pupil, school_a):
+    copy = CopyFactory(school=school_a)
+    other = PatronFactory(school=school_a, first_name="Daan", name_prefix="", last_name="Ander")
+    LoanFactory(copy=copy, patron=other)
+    client.force_login(volunteer_a)
+    url = reverse("client:desk_patron_scan", args=[pupil.pk])
+    body = client.post(url, {"code": copy.barcode}, **HTMX).content.decode()
+    assert "Daan Ander" in body and "Ja, inleveren en uitlenen" in body
+    assert f'name="confirm" value="{copy.barcode}"' in body
+    body = client.post(url, {"code": copy.barcode, "confirm": copy.barcode}, **HTMX).content.decode()
+    assert "Uitgeleend" in body
+    assert Loan.objects.get(copy=copy, returned_at__isnull=True).patron == pupil
+
+
+def test_overdue_warning_and_confirmation(client, volunteer_a, pupil, school_a):
+    LoanFactory(copy=CopyFactory(school=school_a), patron=pupil, due_date=timezone.localdate() - dt.timedelta(days=5))
+    client.force_login(volunteer_a)
+    page = client.get(reverse("client:desk_patron", args=[pupil.pk])).content.decode()
+    assert "te laat" in page
+    copy = CopyFactory(school=school_a)
+    body = client.post(
+        reverse("client:desk_patron_scan", args=[pupil.pk]), {"code": copy.barcode}, **HTMX
+    ).content.decode()
+    assert "Toch uitlenen?" in body and not Loan.objects.filter(copy=copy).exists()
+
+
+def test_copy_barcode_in_the_card_field_returns_it(client, volunteer_a, pupil, school_a):
+    copy = CopyFactory(school=school_a)
+    LoanFactory(copy=copy, patron=pupil)
+    client.force_login(volunteer_a)
+    response = client.post(reverse("client:desk_scan"), {"code": copy.barcode}, follow=True)
+    body = response.content.decode()
+    assert "geen pas" in body and "Ingeleverd" in body and "Sanne Lezer" in body
+    assert not Loan.objects.filter(copy=copy, returned_at__isnull=True).exists()
+
+
+def test_card_number_in_the_copy_field_switches_patron(client, volunteer_a, pupil, school_a):
+    next_pupil = PatronFactory(school=school_a)
+    client.force_login(volunteer_a)
+    url = reverse("client:desk_patron_scan", args=[pupil.pk])
+    response = client.post(url, {"code": next_pupil.card_number}, **HTMX)
+    assert response["HX-Redirect"] == reverse("client:desk_patron", args=[next_pupil.pk])
+    response = client.post(url, {"code": next_pupil.card_number})
+    assert response["Location"] == reverse("client:desk_patron", args=[next_pupil.pk])
+
+
+def test_name_search_from_the_card_field(client, volunteer_a, pupil):
+    client.force_login(volunteer_a)
+    response = client.post(reverse("client:desk_scan"), {"code": "Lezer"}, follow=True)
+    assert "Lezer, Sanne" in response.content.decode()
+
+
+def test_return_screen_shows_borrower_lateness_and_hold(client, volunteer_a, pupil, school_a):
+    title = TitleFactory(title="Dolfje Weerwolfje")
+    copy = CopyFactory(school=school_a, title=title)
+    LoanFactory(copy=copy, patron=pupil, due_date=timezone.localdate() - dt.timedelta(days=2))
+    waiting = PatronFactory(school=school_a, first_name="Fleur", name_prefix="", last_name="Wachter")
+    Reservation.objects.create(school=school_a, title=title, patron=waiting)
+    client.force_login(volunteer_a)
+    assert client.get(reverse("client:desk_return")).status_code == 200
+    body = client.post(reverse("client:desk_return_scan"), {"code": copy.barcode}, **HTMX).content.decode()
+    assert "Sanne Lezer" in body and "2 dag(en) te laat" in body
+    assert "Apart leggen voor Fleur Wachter" in body
+    copy.refresh_from_db()
+    assert copy.status == Copy.Status.ON_HOLD
+    # The running list on the return screen
+    assert "apart leggen voor Fleur Wachter" in client.get(reverse("client:desk_return")).content.decode()
+
+
+def test_renew_one_and_all(client, volunteer_a, pupil, school_a):
+    loan = LoanFactory(copy=CopyFactory(school=school_a), patron=pupil, due_date=timezone.localdate())
+    client.force_login(volunteer_a)
+    body = client.post(reverse("client:desk_renew", args=[pupil.pk, loan.pk]), **HTMX).content.decode()
+    assert "Verlengd" in body
+    loan.refresh_from_db()
+    assert loan.renewals == 1
+    body = client.post(reverse("client:desk_renew_all", args=[pupil.pk]), **HTMX).content.decode()
+    assert "meer mag niet" in body
+
+
+def test_volunteer_cannot_reserve_or_edit_rules(client, volunteer_a, pupil):
+    client.force_login(volunteer_a)
+    assert client.get(reverse("client:desk_reserve", args=[pupil.pk])).status_code == 403
+    assert client.get(reverse("client:desk_rules")).status_code == 403
+    assert client.get(reverse("client:desk_rule_add")).status_code == 403
+    assert "Uitleenregels" not in client.get(reverse("client:desk")).content.decode()
+
+
+def test_coordinator_reserves_and_cancels(client, admin_a, pupil, school_a):
+    copy = CopyFactory(school=school_a, title=TitleFactory(title="Kikker is verliefd"))
+    client.force_login(admin_a)
+    body = client.get(reverse("client:desk_reserve", args=[pupil.pk]), {"q": "kikker"}).content.decode()
+    assert "Kikker is verliefd" in body
+    body = client.get(reverse("client:desk_reserve", args=[pupil.pk]), {"q": copy.barcode}).content.decode()
+    assert "Kikker is verliefd" in body
+    response = client.post(reverse("client:desk_reserve", args=[pupil.pk]), {"title": copy.title_id}, follow=True)
+    assert "Gereserveerd: Kikker is verliefd" in response.content.decode()
+    reservation = Reservation.objects.get(patron=pupil)
+    client.post(reverse("client:desk_cancel_reservation", args=[pupil.pk, reservation.pk]))
+    reservation.refresh_from_db()
+    assert reservation.status == Reservation.Status.CANCELLED
+
+
+def test_coordinator_edits_rules_and_closed_days(client, admin_a, school_a):
+    client.force_login(admin_a)
+    response = client.post(
+        reverse("client:desk_rule_add"),
+        {"year_level_from": 1, "year_level_to": 2, "max_loans": 1, "patron_kind": "", "age_code": ""},
+    )
+    assert response.status_code == 302
+    rule = LoanRule.objects.get(school=school_a)
+    assert rule.max_loans == 1 and rule.loan_days is None
+    client.post(
+        reverse("client:desk_rule_edit", args=[rule.pk]),
+        {"year_level_from": 1, "year_level_to": 2, "max_loans": 2, "loan_days": 7},
+    )
+    rule.refresh_from_db()
+    assert (rule.max_loans, rule.loan_days) == (2, 7)
+    bad = client.post(reverse("client:desk_rule_add"), {"year_level_from": 5, "year_level_to": 2})
+    assert bad.status_code == 200 and "groter" in bad.content.decode()
+    response = client.post(
+        reverse("client:desk_closed_day_add"),
+        {"name": "Zomervakantie", "start": "2027-07-10", "end": "2027-08-22", "is_summer_holiday": "on"},
+    )
+    assert response.status_code == 302
+    day = ClosedDay.objects.get(school=school_a)
+    assert day.is_summer_holiday
+    body = client.get(reverse("client:desk_rules")).content.decode()
+    assert "Zomervakantie" in body and "jaargroep 1–2" in body
+    client.post(reverse("client:desk_closed_day_delete", args=[day.pk]))
+    client.post(reverse("client:desk_rule_delete", args=[rule.pk]))
+    assert not ClosedDay.objects.filter(school=school_a).exists() and not LoanRule.objects.exists()
+
+
+def test_ping(client, volunteer_a):
+    client.force_login(volunteer_a)
+    assert client.get(reverse("client:ping")).content == b"ok"
+
+
+# --- Cross-school: a user of school A never reaches school B's patrons, loans, rules or closed days ----------
+
+
+@pytest.fixture
+def of_b(school_b):
+    patron = PatronFactory(school=school_b, first_name="Geheime", last_name="Betalener")
+    loan = LoanFactory(copy=CopyFactory(school=school_b, barcode="BETA001"), patron=patron)
+    reservation = Reservation.objects.create(school=school_b, title=loan.copy.title, patron=patron)
+    rule = LoanRule.objects.create(school=school_b, loan_days=99)
+    closed = ClosedDay.objects.create(
+        school=school_b, name="Betavakantie", start=dt.date(2027, 1, 1), end=dt.date(2027, 1, 2)
+    )
+    return {"patron": patron, "loan": loan, "reservation": reservation, "rule": rule, "closed": closed}
+
+
+def test_cross_school_patron_screens(client, volunteer_a, admin_a, of_b):
+    patron, loan = of_b["patron"], of_b["loan"]
+    for user in (volunteer_a, admin_a):
+        assert_refused(client, user, reverse("client:desk_patron", args=[patron.pk]), secret="Betalener")
+        assert_refused(
+            client, user, reverse("client:desk_patron_scan", args=[patron.pk]), method="post", data={"code": "X"}
+        )
+        assert_refused(client, user, reverse("client:desk_renew", args=[patron.pk, loan.pk]), method="post")
+        assert_refused(client, user, reverse("client:desk_renew_all", args=[patron.pk]), method="post")
+        assert_refused(client, user, reverse("client:desk_reserve", args=[patron.pk]), secret="Betalener")
+        assert_refused(
+            client,
+            user,
+            reverse("client:desk_cancel_reservation", args=[patron.pk, of_b["reservation"].pk]),
+            method="post",
+        )
+    loan.refresh_from_db()
+    assert loan.renewals == 0 and loan.returned_at is None
+
+
+def test_cross_school_scans_do_not_find_school_b(client, volunteer_a, admin_a, pupil, of_b):
+    client.force_login(volunteer_a)
+    body = client.post(reverse("client:desk_scan"), {"code": of_b["patron"].card_number}, follow=True).content.decode()
+    assert "Betalener" not in body and "Onbekend" in body
+    body = client.post(reverse("client:desk_return_scan"), {"code": "BETA001"}, follow=True).content.decode()
+    assert "Onbekend boeknummer" in body
+    body = client.post(
+        reverse("client:desk_patron_scan", args=[pupil.pk]), {"code": "BETA001"}, follow=True
+    ).content.decode()
+    assert "Onbekend boeknummer" in body
+    assert Loan.objects.get(pk=of_b["loan"].pk).returned_at is None
+    client.force_login(admin_a)
+    body = client.get(reverse("client:desk_reserve", args=[pupil.pk]), {"q": "BETA001"}).content.decode()
+    assert of_b["loan"].copy.title.title not in body
+    response = client.post(reverse("client:desk_reserve", args=[pupil.pk]), {"title": of_b["loan"].copy.title_id})
+    assert response.status_code == 404
+
+
+def test_cross_school_rules_and_closed_days(client, admin_a, of_b):
+    for url, method in (
+        (reverse("client:desk_rule_edit", args=[of_b["rule"].pk]), "get"),
+        (reverse("client:desk_rule_delete", args=[of_b["rule"].pk]), "post"),
+        (reverse("client:desk_closed_day_edit", args=[of_b["closed"].pk]), "get"),
+        (reverse("client:desk_closed_day_delete", args=[of_b["closed"].pk]), "post"),
+    ):
+        assert_refused(client, admin_a, url, method=method, secret="Betavakantie")
+    body = client.get(reverse("client:desk_rules")).content.decode()
+    assert "Betavakantie" not in body and "99" not in body
+    assert LoanRule.objects.filter(pk=of_b["rule"].pk).exists()
