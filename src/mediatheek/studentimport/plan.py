@@ -154,8 +154,8 @@ def make_plan(
         elif row.card_number in foreign_card_numbers:
             message = _("Pasnummer %(card)s is al van een andere lener.") % {"card": row.card_number}
         else:
-            patron = by_key.get(row.student_number)
-            if patron is not None and not patron.is_student:
+            owner = by_key.get(row.student_number)
+            if owner is not None and not owner.is_student:
                 message = _("Leerlingnummer %(key)s hoort bij een leerkracht.") % {"key": row.student_number}
         if message:
             error_rows.append(
@@ -175,8 +175,8 @@ def make_plan(
     seen: set[str] = set()
     for row in usable:
         seen.add(row.student_number)
-        patron = by_key.get(row.student_number)
-        if patron is None:
+        found = by_key.get(row.student_number)
+        if found is None:
             plan.new.append(
                 PlannedChange(
                     outcome="new",
@@ -188,6 +188,7 @@ def make_plan(
                 )
             )
             continue
+        patron = found
         changes: dict[str, tuple[Any, Any]] = {}
         for name in compared:
             new_value = getattr(row, name)

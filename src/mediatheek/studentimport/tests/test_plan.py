@@ -27,19 +27,19 @@ def student(key: str, group: str = "5B", **values: object) -> CurrentStudent:
         "card_number": f"2{key:0>9}",
     }
     defaults.update(values)
-    return CurrentStudent(id=int(key), student_number=key, group=group, **defaults)  # type: ignore[arg-type]
+    return CurrentStudent(id=int(key), student_number=key, group=group, **defaults)
 
 
 def row(key: str, group: str = "5B", line: int = 2, **values: object) -> StudentRow:
     defaults: dict[str, object] = {"first_name": "Sanne", "last_name": "Berg", "year_level": 5, "card_number": ""}
     defaults.update(values)
-    return StudentRow(row=line, student_number=key, group=group, **defaults)  # type: ignore[arg-type]
+    return StudentRow(row=line, student_number=key, group=group, **defaults)
 
 
 def plan(
     rows: list[StudentRow], current: list[CurrentStudent], errors: list[RowError] | None = None, **kw: object
 ) -> Plan:
-    return make_plan(rows, errors or [], current, school_year=YEAR, fields=ALL_FIELDS, **kw)  # type: ignore[arg-type]
+    return make_plan(rows, errors or [], current, school_year=YEAR, fields=ALL_FIELDS, **kw)
 
 
 def test_each_outcome() -> None:
