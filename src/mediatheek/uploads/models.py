@@ -42,6 +42,14 @@ class StudentUpload(models.Model):
     uploaded_by_label = models.CharField(_("door (naam)"), max_length=150, blank=True)
     state = models.CharField(_("status"), max_length=16, choices=State.choices, default=State.RECEIVED)
     imported_at = models.DateTimeField(_("geïmporteerd op"), null=True, blank=True)
+    import_run = models.ForeignKey(
+        "studentimport.ImportRun",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uploads",
+    )
     removed_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
     download_count = models.PositiveIntegerField(_("aantal downloads"), default=0)
 

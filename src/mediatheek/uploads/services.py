@@ -54,13 +54,24 @@ def check_student_file(*, school: School, data: bytes, filename: str, strict: bo
     result = engine.read_student_file(data=data, filename=filename, school=school)
     if not strict:
         return result
-    if result.columns and not result.mapping.get("student_number"):
+    missing = list(getattr(result, "missing", []) or [])
+    if result.columns and (not result.mapping.get("student_number") or "student_number" in missing):
         raise DomainError(
             _(
                 "Het bestand heeft geen kolom met het leerlingnummer. Zet in de eerste regel een kolomkop "
                 "'Leerlingnummer' (of 'Stamnummer') boven de nummers van de leerlingen en stuur het bestand opnieuw."
             ),
             code="no_student_number",
+        )
+    if missing:
+        labels = {"last_name": _("Achternaam"), "first_name": _("Roepnaam"), "group": _("Groep")}
+        raise DomainError(
+            _(
+                "Het bestand mist een kolom voor: %(fields)s. Zet een kolomkop boven die gegevens "
+                "(bijvoorbeeld 'Achternaam') en stuur het bestand opnieuw."
+            )
+            % {"fields": ", ".join(str(labels.get(name, name)) for name in missing)},
+            code="missing_columns",
         )
     if not result.rows and not result.row_errors:
         raise DomainError(
@@ -209,11 +220,8 @@ def mark_imported(*, upload: StudentUpload, run: Any, by: User) -> StudentUpload
     with transaction.atomic():
         upload.state = StudentUpload.State.IMPORTED
         upload.imported_at = timezone.now()
-        update = ["state", "imported_at"]
-        if hasattr(upload, "import_run_id"):
-            upload.import_run = run
-            update.append("import_run")
-        upload.save(update_fields=update)
+        upload.import_run = run
+        upload.save(update_fields=["state", "imported_at", "import_run"])
     return upload
 
 

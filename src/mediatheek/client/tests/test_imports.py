@@ -1,0 +1,208 @@
+"""Leerlingbestanden in the client: who may see and download, the wizard from mapping to undo, audit."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from mediatheek.core import exports
+from mediatheek.core.models import AuditEvent
+from mediatheek.patrons.models import Patron
+from mediatheek.testing import factories as f
+from mediatheek.testing.isolation import assert_refused
+from mediatheek.uploads.models import StudentUpload
+from mediatheek.uploads.tests.helpers import SECRET_CONTENT, make_upload
+
+
+def student_xlsx(rows, header=("Leerlingnummer", "Roepnaam", "Achternaam", "Groep", "Jaargroep")):
+    return exports.xlsx_bytes({"Leerlingen": (list(header), rows)})
+
+
+ROWS = [
+    ["5001", "Sanne", "Berg", "Groep 5", 5],
+    ["5002", "Daan", "Jansen", "Groep 5", 5],
+    ["5003", "Fleur", "Bakker", "Groep 6", 6],
+]
+
+
+@pytest.fixture
+def importer(db):
+    return f.staff(username="importeur", may_import_students=True)
+
+
+@pytest.fixture
+def staff_without_right(db):
+    return f.staff(username="zonder-recht", may_import_students=False)
+
+
+@pytest.fixture
+def upload_b(school_b):
+    return make_upload(school_b, filename="geheim-beta.csv")
+
+
+@pytest.fixture
+def upload_a(school_a):
+    return make_upload(school_a, data=student_xlsx(ROWS), filename="alfa.xlsx")
+
+
+# --- who may --------------------------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_login(client, upload_b):
+    for url in (reverse("client:upload_list"), reverse("client:upload_download", args=[upload_b.pk])):
+        response = client.get(url)
+        assert response.status_code == 302 and "inloggen" in response["Location"]
+
+
+@pytest.mark.parametrize("who", ["volunteer_a", "uploader_a", "admin_b", "staff_without_right"])
+def test_others_cannot_see_or_download_school_b_files(request, client, who, upload_b):
+    user = request.getfixturevalue(who)
+    urls = [
+        reverse("client:upload_list"),
+        reverse("client:upload_download", args=[upload_b.pk]),
+        reverse("client:import_mapping", args=[upload_b.pk]),
+        reverse("client:import_preview", args=[upload_b.pk]),
+        reverse("client:upload_school_history", args=[upload_b.school.pk]),
+    ]
+    for url in urls:
+        assert_refused(client, user, url, secret="geheim-beta")
+    assert_refused(client, user, reverse("client:import_apply", args=[upload_b.pk]), method="post")
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
+
+
+def test_nav_item_only_for_staff_with_the_right(client, importer, staff_without_right, admin_a):
+    client.force_login(importer)
+    assert "Leerlingbestanden" in client.get(reverse("client:home")).content.decode()
+    for user in (staff_without_right, admin_a):
+        client.force_login(user)
+        assert "Leerlingbestanden" not in client.get(reverse("client:home")).content.decode()
+
+
+def test_list_shows_all_schools_newest_first_with_overview(client, importer, school_a, school_b, upload_b):
+    make_upload(school_a, filename="alfa-nieuw.xlsx")
+    client.force_login(importer)
+    page = client.get(reverse("client:upload_list")).content.decode()
+    assert page.index("alfa-nieuw.xlsx") < page.index("geheim-beta.csv")
+    assert "Importeren" in page and "Download" in page
+    assert "geen import dit schooljaar" in page
+
+
+def test_download_is_the_original_file_and_audited(client, importer, upload_b):
+    client.force_login(importer)
+    response = client.get(reverse("client:upload_download", args=[upload_b.pk]))
+    assert response.status_code == 200
+    assert response.content == SECRET_CONTENT
+    assert "attachment" in response["Content-Disposition"]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DOWNLOAD)
+    assert event.actor == importer and event.school == upload_b.school
+    upload_b.refresh_from_db()
+    assert upload_b.download_count == 1
+
+
+def test_removed_file_cannot_be_downloaded(client, importer, upload_b):
+    from mediatheek.uploads.services import remove_file
+
+    remove_file(upload=upload_b)
+    client.force_login(importer)
+    response = client.get(reverse("client:upload_download", args=[upload_b.pk]))
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
+
+
+# --- the wizard -----------------------------------------------------------------------------------------------
+
+
+def test_mapping_step_shows_detected_columns(client, importer, upload_a):
+    client.force_login(importer)
+    page = client.get(reverse("client:import_mapping", args=[upload_a.pk])).content.decode()
+    assert 'name="map_student_number"' in page
+    assert '<option value="Leerlingnummer" selected>' in page
+
+
+def test_preview_writes_nothing_and_lists_outcomes(client, importer, upload_a, school_a):
+    client.force_login(importer)
+    page = client.get(reverse("client:import_preview", args=[upload_a.pk])).content.decode()
+    assert "Sanne" in page and "Berg" in page
+    assert not Patron.objects.for_school(school_a).exists()
+
+
+def test_corrected_mapping_is_used(client, importer, school_a):
+    upload = make_upload(
+        school_a,
+        data=student_xlsx(
+            [["A1", "Sanne", "Berg", "5a", 5]], header=("Code", "Roepnaam", "Achternaam", "Klasje", "Jg")
+        ),
+        filename="raar.xlsx",
+    )
+    client.force_login(importer)
+    query = {
+        "map_student_number": "Code",
+        "map_first_name": "Roepnaam",
+        "map_last_name": "Achternaam",
+        "map_group": "Klasje",
+        "map_year_level": "Jg",
+    }
+    response = client.post(reverse("client:import_apply", args=[upload.pk]), query)
+    assert response.status_code == 302
+    patron = Patron.objects.for_school(school_a).get()
+    assert patron.student_number == "A1" and patron.group.name == "5a"
+
+
+def test_apply_imports_marks_upload_audits_and_undo_restores(client, importer, upload_a, school_a):
+    client.force_login(importer)
+    response = client.post(reverse("client:import_apply", args=[upload_a.pk]))
+    assert response.status_code == 302
+    assert Patron.objects.for_school(school_a).filter(status=Patron.Status.ACTIVE).count() == 3
+    upload_a.refresh_from_db()
+    assert upload_a.state == StudentUpload.State.IMPORTED and upload_a.import_run is not None
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT, school=school_a).exists()
+
+    result = client.get(response["Location"]).content.decode()
+    assert "Ongedaan maken" in result and "Rapport downloaden" in result
+    report = client.get(reverse("client:import_report", args=[upload_a.import_run.pk]))
+    workbook = load_workbook(io.BytesIO(report.content))
+    assert "Samenvatting" in workbook.sheetnames
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, school=school_a).exists()
+
+    # The patron list of the school shows the new students (the client switched to the upload's school).
+    assert "Berg" in client.get(reverse("client:patron_list")).content.decode()
+
+    client.post(reverse("client:import_undo", args=[upload_a.import_run.pk]))
+    assert not Patron.objects.for_school(school_a).filter(status=Patron.Status.ACTIVE).exists()
+    assert "Ongedaan maken</button>" not in client.get(response["Location"]).content.decode()
+
+
+def test_guard_needs_confirmation(client, importer, school_a):
+    for n in range(20):
+        f.PatronFactory(school=school_a, student_number=f"9{n:03d}")
+    upload = make_upload(school_a, data=student_xlsx(ROWS), filename="half.xlsx")
+    client.force_login(importer)
+    page = client.get(reverse("client:import_preview", args=[upload.pk])).content.decode()
+    assert "allow_mass_deregistration" in page
+    response = client.post(reverse("client:import_apply", args=[upload.pk]))
+    assert response.status_code == 302 and "voorbeeld" in response["Location"]
+    assert Patron.objects.for_school(school_a).filter(status=Patron.Status.ACTIVE).count() == 20
+    client.post(reverse("client:import_apply", args=[upload.pk]), {"allow_mass_deregistration": "1"})
+    assert Patron.objects.for_school(school_a).filter(status=Patron.Status.ACTIVE).count() == 3
+
+
+def test_import_from_a_file_chosen_in_the_client(client, importer, school_a):
+    client.force_login(importer)
+    session = client.session
+    session["client_school_id"] = school_a.pk
+    session.save()
+    response = client.post(
+        reverse("client:upload_from_client"), {"file": SimpleUploadedFile("eigen.xlsx", student_xlsx(ROWS))}
+    )
+    upload = StudentUpload.objects.get()
+    assert response["Location"] == reverse("client:import_mapping", args=[upload.pk])
+    assert upload.school == school_a and upload.source == StudentUpload.Source.CLIENT
+
+
+def test_school_history_shows_uploads_and_imports(client, importer, upload_a, school_a):
+    client.force_login(importer)
+    client.post(reverse("client:import_apply", args=[upload_a.pk]))
+    page = client.get(reverse("client:upload_school_history", args=[school_a.pk])).content.decode()
+    assert "alfa.xlsx" in page and "importeur" in page
