@@ -1,0 +1,29 @@
+"""mediatheek undo_import --school 12AB00: undo the school's last student import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from mediatheek.core.errors import DomainError
+from mediatheek.schools.models import School, normalise_school_code
+from mediatheek.studentimport import services
+
+
+class Command(BaseCommand):
+    help = "Undo the last student import of a school (new students removed, all other changes restored)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--school", required=True, help="school code: BRIN + location number, e.g. 12AB00")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        code = normalise_school_code(options["school"])
+        school = School.objects.filter(code=code).first()
+        if school is None:
+            raise CommandError(f"Unknown school: {code}")
+        try:
+            run = services.undo_last_import(school=school, by=None)
+        except DomainError as error:
+            raise CommandError(str(error.message))
+        self.stdout.write(f"Undone: import of {run.filename} ({run.created_at:%Y-%m-%d %H:%M}) for {school.code}")
