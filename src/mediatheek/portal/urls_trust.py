@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from mediatheek.portal.views import trust
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("<slug:slug>/privacy/", trust.privacy, name="privacy"),
+]

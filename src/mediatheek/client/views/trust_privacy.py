@@ -1,0 +1,83 @@
+"""A school's data for library staff (the processor): complete export and verified deletion at contract end."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from mediatheek.core import school_data
+from mediatheek.core.errors import DomainError
+from mediatheek.core.exports import XLSX, download
+from mediatheek.core.http import ClientRequest
+from mediatheek.core.permissions import SESSION_SCHOOL_KEY, staff_only
+from mediatheek.schools.models import School
+
+
+class DeleteSchoolForm(forms.Form):
+    confirm_code = forms.CharField(
+        label=gettext_lazy("Typ de schoolcode om te bevestigen"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "confirm-code"}),
+    )
+
+
+def _filename(school: School, extension: str) -> str:
+    return f"mediatheek-{school.code}-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+@staff_only
+def school_data_page(request: ClientRequest, pk: int) -> HttpResponse:
+    school = get_object_or_404(School, pk=pk)
+    counts = {label: n for label, n in school_data.counts(school).items() if n}
+    return render(
+        request,
+        "client/trust/school_data.html",
+        {"school": school, "counts": sorted(counts.items()), "form": DeleteSchoolForm()},
+    )
+
+
+@staff_only
+def school_export_xlsx(request: ClientRequest, pk: int) -> HttpResponse:
+    school = get_object_or_404(School, pk=pk)
+    content = school_data.export_xlsx(school, by=request.user, request=request)
+    return download(content, _filename(school, "xlsx"), XLSX)
+
+
+@staff_only
+def school_export_json(request: ClientRequest, pk: int) -> HttpResponse:
+    school = get_object_or_404(School, pk=pk)
+    content = school_data.export_json(school, by=request.user, request=request)
+    return download(content, _filename(school, "json"), "application/json")
+
+
+@require_POST
+@staff_only
+def school_delete(request: ClientRequest, pk: int) -> HttpResponse:
+    school = get_object_or_404(School, pk=pk)
+    form = DeleteSchoolForm(request.POST)
+    if form.is_valid():
+        try:
+            report = school_data.delete_school(
+                school=school, confirm_code=form.cleaned_data["confirm_code"], by=request.user, request=request
+            )
+        except DomainError as error:
+            form.add_error("confirm_code", str(error.message))
+        else:
+            if request.session.get(SESSION_SCHOOL_KEY) == pk:
+                del request.session[SESSION_SCHOOL_KEY]
+            messages.success(
+                request,
+                _("Alle gegevens van %(name)s (%(code)s) zijn verwijderd en gecontroleerd: er is niets meer van over.")
+                % {"name": report.name, "code": report.code},
+            )
+            return redirect("client:school_list")
+    counts = {label: n for label, n in school_data.counts(school).items() if n}
+    return render(
+        request, "client/trust/school_data.html", {"school": school, "counts": sorted(counts.items()), "form": form}
+    )
