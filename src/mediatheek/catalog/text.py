@@ -111,3 +111,7 @@ def author_letters(author_sort: str, authors: str = "") -> str:
         source = authors.split(",")[0].split()[-1] if authors.split() else ""
     letters = "".join(ch for ch in fold(source) if ch.isalpha())
     return letters[:3].upper()
+
+
+AVI_LEVEL_SET = frozenset(["AVI-Start", "M3", "E3", "M4", "E4", "M5", "E5", "M6", "E6", "M7", "E7", "AVI-Plus"])
+AGE_CODE_SET = frozenset(["AP", "AK", "E", "A", "B", "C", "D", "AJ", "J"])

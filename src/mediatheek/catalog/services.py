@@ -1,0 +1,377 @@
+"""State changes of the catalogue: titles, copies, withdrawal, stocktake. Each is atomic and raises DomainError."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mediatheek.catalog.models import Copy, Stocktake, StocktakeScan, Title
+from mediatheek.catalog.text import InvalidISBN, normalise_isbn
+from mediatheek.core import audit
+from mediatheek.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from mediatheek.schools.models import School
+
+TITLE_FIELDS = [
+    "title",
+    "subtitle",
+    "authors",
+    "author_sort",
+    "isbn",
+    "publisher",
+    "year",
+    "language",
+    "pages",
+    "summary",
+    "series",
+    "series_number",
+    "avi_level",
+    "age_code",
+    "nur",
+    "subjects",
+    "keywords",
+    "awards",
+    "cover",
+]
+
+
+# ---------------------------------------------------------------------------------------------- titles
+
+
+def clean_isbn(value: str) -> str:
+    """Validate an ISBN-10/13 typed or scanned in any form; returns its ISBN-13, "" for empty."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return normalise_isbn(value)
+    except InvalidISBN as error:
+        raise DomainError(_("%(isbn)s is geen geldig ISBN.") % {"isbn": value[:30]}, code="isbn") from error
+
+
+def find_title_by_isbn(value: str) -> Title | None:
+    isbn = clean_isbn(value)
+    return Title.objects.filter(isbn=isbn).first() if isbn else None
+
+
+def _check_isbn_free(isbn: str, *, exclude_pk: int | None = None) -> None:
+    if not isbn:
+        return
+    others = Title.objects.filter(isbn=isbn)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    other = others.first()
+    if other is not None:
+        raise DomainError(
+            _("Het ISBN %(isbn)s staat al in de catalogus: %(title)s.") % {"isbn": isbn, "title": other.title},
+            code="duplicate_isbn",
+        )
+
+
+@transaction.atomic
+def create_title(*, data: dict[str, Any], by: Any = None, school: School | None = None) -> Title:
+    values = {key: value for key, value in data.items() if key in TITLE_FIELDS and value is not None}
+    values["isbn"] = clean_isbn(values.get("isbn", ""))
+    if not (values.get("title") or "").strip():
+        raise DomainError(_("Een titel is verplicht."), code="title")
+    _check_isbn_free(values["isbn"])
+    title = Title(**values)
+    if not title.author_sort and title.authors:
+        from mediatheek.catalog.records import sort_name
+
+        title.author_sort = sort_name(title.authors.split(";")[0])[:200]
+    try:
+        with transaction.atomic():
+            title.save()
+    except IntegrityError as error:  # two desks entering the same book at the same moment
+        raise DomainError(_("Dit ISBN staat al in de catalogus."), code="duplicate_isbn") from error
+    audit.record("catalog.title_created", actor=by, school=school, obj=title, summary=title.title)
+    return title
+
+
+@transaction.atomic
+def update_title(title: Title, *, data: dict[str, Any], by: Any = None, school: School | None = None) -> Title:
+    for key, value in data.items():
+        if key in TITLE_FIELDS:
+            setattr(title, key, value if value is not None or key in ("year", "pages") else "")
+    title.isbn = clean_isbn(title.isbn)
+    if not title.title.strip():
+        raise DomainError(_("Een titel is verplicht."), code="title")
+    _check_isbn_free(title.isbn, exclude_pk=title.pk)
+    title.save()
+    audit.record("catalog.title_updated", actor=by, school=school, obj=title, summary=title.title)
+    return title
+
+
+# ---------------------------------------------------------------------------------------------- copies
+
+
+def next_barcode(school: School, *, taken: set[str] | None = None) -> str:
+    """A new copy barcode for a school: its code and a running number ("12AB00-00017")."""
+    prefix = f"{school.code}-"
+    last = (
+        Copy.objects.filter(barcode__startswith=prefix, barcode__regex=r"-[0-9]{5,}$")
+        .order_by("-barcode")
+        .values_list("barcode", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) if last else 0
+    while True:
+        number += 1
+        candidate = f"{prefix}{number:05d}"
+        if (taken is None or candidate not in taken) and not Copy.objects.filter(barcode=candidate).exists():
+            return candidate
+
+
+def clean_barcode(value: str) -> str:
+    barcode = (value or "").strip()
+    if len(barcode) > 32 or any(ch.isspace() for ch in barcode):
+        raise DomainError(_("%(barcode)s is geen geldige barcode.") % {"barcode": barcode[:40]}, code="barcode")
+    return barcode
+
+
+@transaction.atomic
+def add_copy(
+    *,
+    title: Title,
+    school: School,
+    barcode: str = "",
+    shelf: str = "",
+    acquired_on: dt.date | None = None,
+    price: Decimal | None = None,
+    by: Any = None,
+) -> Copy:
+    """Add one copy of a title to a school's collection; an empty barcode gets a new one."""
+    barcode = clean_barcode(barcode) or next_barcode(school)
+    existing = Copy.objects.filter(barcode=barcode).select_related("title").first()
+    if existing is not None:
+        if existing.school_id == school.pk:
+            message = _("Barcode %(barcode)s is al in gebruik voor %(title)s.") % {
+                "barcode": barcode,
+                "title": existing.title.title,
+            }
+        else:
+            message = _("Barcode %(barcode)s is al in gebruik (bij een andere school).") % {"barcode": barcode}
+        raise DomainError(message, code="duplicate_barcode")
+    copy = Copy(
+        title=title,
+        school=school,
+        barcode=barcode,
+        shelf=shelf.strip()[:60],
+        acquired_on=acquired_on or timezone.localdate(),
+        price=price,
+    )
+    try:
+        with transaction.atomic():
+            copy.save()
+    except IntegrityError as error:
+        raise DomainError(_("Barcode %(barcode)s is al in gebruik.") % {"barcode": barcode}) from error
+    audit.record("catalog.copy_added", actor=by, school=school, obj=copy, summary=f"{barcode} {title.title}")
+    return copy
+
+
+def copies_by_barcodes(school: School, barcodes: Iterable[str]) -> tuple[list[Copy], list[str]]:
+    """The school's copies with these barcodes, and the barcodes not found at this school."""
+    wanted = [b.strip() for b in barcodes if b.strip()]
+    found = {c.barcode: c for c in Copy.objects.for_school(school).filter(barcode__in=wanted).select_related("title")}
+    missing = [b for b in dict.fromkeys(wanted) if b not in found]
+    return [found[b] for b in dict.fromkeys(wanted) if b in found], missing
+
+
+def _open_loan_exists() -> Exists:
+    from mediatheek.circulation.models import Loan
+
+    return Exists(Loan.objects.filter(copy=OuterRef("pk"), returned_at__isnull=True))
+
+
+@transaction.atomic
+def withdraw_copies(*, school: School, copies: Iterable[Copy], reason: str, by: Any = None) -> int:
+    """Afschrijven: take copies out of the collection for good, with a reason. A lent copy is refused."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Geef een reden voor het afschrijven."), code="reason")
+    ids = [copy.pk for copy in copies]
+    queryset = Copy.objects.for_school(school).select_for_update().filter(pk__in=ids)
+    if len(ids) != queryset.count():
+        raise DomainError(_("Een van de exemplaren hoort niet bij deze school."))
+    lent = list(
+        queryset.annotate(open_loan=_open_loan_exists()).filter(open_loan=True).values_list("barcode", flat=True)
+    )
+    if lent:
+        raise DomainError(
+            _("Uitgeleende exemplaren kunnen niet worden afgeschreven: %(barcodes)s.") % {"barcodes": ", ".join(lent)},
+            code="lent",
+        )
+    count = queryset.exclude(status=Copy.Status.WITHDRAWN).update(
+        status=Copy.Status.WITHDRAWN, withdrawn_reason=reason[:200], withdrawn_on=timezone.localdate()
+    )
+    audit.record("catalog.copies_withdrawn", actor=by, school=school, summary=f"{count}: {reason}", copies=ids)
+    return count
+
+
+@transaction.atomic
+def set_copy_status(*, copy: Copy, status: str, by: Any = None) -> Copy:
+    """Mark a copy damaged, lost, or back on the shelf (not for lending: circulation does that)."""
+    allowed = {Copy.Status.AVAILABLE, Copy.Status.DAMAGED, Copy.Status.LOST}
+    if status not in allowed:
+        raise DomainError(_("Deze status kan hier niet worden gezet."))
+    if Copy.objects.filter(pk=copy.pk).annotate(open_loan=_open_loan_exists()).filter(open_loan=True).exists():
+        raise DomainError(_("Dit exemplaar is uitgeleend; neem het eerst in."), code="lent")
+    copy.status = status
+    if status == Copy.Status.AVAILABLE:
+        copy.withdrawn_reason = ""
+        copy.withdrawn_on = None
+    copy.save(update_fields=["status", "withdrawn_reason", "withdrawn_on"])
+    audit.record("catalog.copy_status", actor=by, school=copy.school, obj=copy, summary=f"{copy.barcode} {status}")
+    return copy
+
+
+# ---------------------------------------------------------------------------------------------- stocktake
+
+
+@transaction.atomic
+def start_stocktake(*, school: School, shelf: str = "", by: Any = None) -> Stocktake:
+    stocktake = Stocktake.objects.create(school=school, shelf=shelf.strip()[:60], started_by=by if by else None)
+    audit.record("catalog.stocktake_started", actor=by, school=school, obj=stocktake, summary=shelf or "*")
+    return stocktake
+
+
+@dataclass
+class ScanOutcome:
+    barcode: str
+    kind: str  # "ok", "again", "unknown", "other_school", "other_shelf", "marked_lent", "marked_gone"
+    message: str
+    copy: Copy | None = None
+
+
+def stocktake_scope(stocktake: Stocktake) -> QuerySet[Copy]:
+    """The copies a stocktake expects to find: the school's (or the shelf's) copies still in the collection."""
+    queryset = Copy.objects.for_school(stocktake.school).exclude(status__in=[Copy.Status.WITHDRAWN, Copy.Status.LOST])
+    if stocktake.shelf:
+        queryset = queryset.filter(shelf__iexact=stocktake.shelf)
+    return queryset
+
+
+def _classify(stocktake: Stocktake, barcode: str, copy: Copy | None) -> ScanOutcome:
+    if copy is None:
+        return ScanOutcome(barcode, "unknown", _("%(barcode)s: onbekende barcode.") % {"barcode": barcode})
+    if copy.school_id != stocktake.school_id:
+        return ScanOutcome(
+            barcode, "other_school", _("%(barcode)s: hoort bij een andere school.") % {"barcode": barcode}, copy
+        )
+    name = copy.title.title
+    if copy.status in (Copy.Status.WITHDRAWN, Copy.Status.LOST):
+        return ScanOutcome(
+            barcode,
+            "marked_gone",
+            _("%(barcode)s %(title)s: staat als %(status)s geregistreerd.")
+            % {"barcode": barcode, "title": name, "status": copy.get_status_display()},
+            copy,
+        )
+    if copy.status == Copy.Status.LENT:
+        return ScanOutcome(
+            barcode,
+            "marked_lent",
+            _("%(barcode)s %(title)s: staat als uitgeleend geregistreerd.") % {"barcode": barcode, "title": name},
+            copy,
+        )
+    if stocktake.shelf and copy.shelf.lower() != stocktake.shelf.lower():
+        return ScanOutcome(
+            barcode,
+            "other_shelf",
+            _("%(barcode)s %(title)s: hoort op plaats %(shelf)s.")
+            % {"barcode": barcode, "title": name, "shelf": copy.shelf or "—"},
+            copy,
+        )
+    return ScanOutcome(barcode, "ok", _("%(barcode)s %(title)s: gevonden.") % {"barcode": barcode, "title": name}, copy)
+
+
+@transaction.atomic
+def scan_for_stocktake(*, stocktake: Stocktake, barcode: str) -> ScanOutcome:
+    barcode = (barcode or "").strip()
+    if not barcode:
+        raise DomainError(_("Scan een barcode."))
+    if not stocktake.is_open:
+        raise DomainError(_("Deze inventarisatie is afgesloten."))
+    copy = Copy.objects.filter(barcode=barcode[:32]).select_related("title").first()
+    outcome = _classify(stocktake, barcode[:32], copy)
+    _scan, created = StocktakeScan.objects.get_or_create(
+        stocktake=stocktake, barcode=barcode[:32], defaults={"copy": copy}
+    )
+    if not created:
+        outcome.kind = "again"
+        outcome.message = _("%(barcode)s was al gescand.") % {"barcode": barcode}
+    return outcome
+
+
+@dataclass
+class StocktakeReport:
+    scanned: int
+    expected: int
+    found: int
+    missing: list[Copy] = field(default_factory=list)
+    elsewhere: list[ScanOutcome] = field(default_factory=list)
+
+
+def stocktake_report(stocktake: Stocktake) -> StocktakeReport:
+    """Missing: expected copies neither scanned nor lent. Elsewhere: scans that do not belong on this shelf/school
+    (or were registered lent, lost or withdrawn)."""
+    scanned_ids = StocktakeScan.objects.filter(stocktake=stocktake, copy__isnull=False).values("copy_id")
+    expected = stocktake_scope(stocktake)
+    missing: list[Copy] = list(
+        expected.exclude(pk__in=scanned_ids)
+        .exclude(status=Copy.Status.LENT)
+        .annotate(open_loan=_open_loan_exists())
+        .filter(open_loan=False)
+        .select_related("title")
+        .order_by("shelf", "title__author_sort", "barcode")
+    )
+    scans = list(StocktakeScan.objects.filter(stocktake=stocktake).select_related("copy", "copy__title"))
+    elsewhere = []
+    found = 0
+    for scan in scans:
+        outcome = _classify(stocktake, scan.barcode, scan.copy)
+        if outcome.kind == "ok":
+            found += 1
+        else:
+            elsewhere.append(outcome)
+    return StocktakeReport(
+        scanned=len(scans), expected=expected.count(), found=found, missing=missing, elsewhere=elsewhere
+    )
+
+
+@transaction.atomic
+def mark_missing_lost(*, stocktake: Stocktake, by: Any = None) -> int:
+    """Mark every missing copy of the report as lost (vermist), in one step."""
+    report = stocktake_report(stocktake)
+    ids = [copy.pk for copy in report.missing]
+    count = Copy.objects.for_school(stocktake.school).filter(pk__in=ids).update(status=Copy.Status.LOST)
+    stocktake.lost_marked += count
+    stocktake.save(update_fields=["lost_marked"])
+    audit.record(
+        "catalog.stocktake_lost",
+        actor=by,
+        school=stocktake.school,
+        obj=stocktake,
+        summary=_("%(n)d exemplaren als vermist gemeld") % {"n": count},
+        copies=ids,
+    )
+    return count
+
+
+@transaction.atomic
+def finish_stocktake(*, stocktake: Stocktake, by: Any = None) -> Stocktake:
+    if stocktake.is_open:
+        stocktake.finished_at = timezone.now()
+        stocktake.save(update_fields=["finished_at"])
+        audit.record("catalog.stocktake_finished", actor=by, school=stocktake.school, obj=stocktake)
+    return stocktake
