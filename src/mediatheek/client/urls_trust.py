@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from mediatheek.client.views import trust_otp, trust_privacy
+from mediatheek.client.views import trust_audit, trust_otp, trust_privacy
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("tweestaps/", trust_otp.otp_verify, name="otp_verify"),
@@ -11,4 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("scholen/<int:pk>/gegevens/export.xlsx", trust_privacy.school_export_xlsx, name="school_export_xlsx"),
     path("scholen/<int:pk>/gegevens/export.json", trust_privacy.school_export_json, name="school_export_json"),
     path("scholen/<int:pk>/verwijderen/", trust_privacy.school_delete, name="school_delete"),
+    path("auditlog/", trust_audit.audit_log, name="audit_log"),
+    path("auditlog/export.csv", trust_audit.audit_log_csv, name="audit_log_csv"),
+    path("auditlog/export.xlsx", trust_audit.audit_log_xlsx, name="audit_log_xlsx"),
 ]
