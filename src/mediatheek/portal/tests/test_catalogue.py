@@ -17,11 +17,27 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def books(school_a, school_b):
     """Draken at both schools (lent at B), Heksen only at B, Ridders at A (lent there)."""
-    draak = TitleFactory(title="De drakenjager", authors="Paul van Loon", series="Dolfje", series_number="1",
-                         age_code="B", avi_level="E5", nur="283", language="dut")
+    draak = TitleFactory(
+        title="De drakenjager",
+        authors="Paul van Loon",
+        series="Dolfje",
+        series_number="1",
+        age_code="B",
+        avi_level="E5",
+        nur="283",
+        language="dut",
+    )
     heks = TitleFactory(title="Heksenbeton", authors="Vera Geheim", age_code="A", avi_level="M4", nur="282")
-    ridder = TitleFactory(title="Ridder Draak", authors="Paul van Loon", series="Dolfje", series_number="2",
-                          age_code="A", avi_level="M4", nur="282", language="eng")
+    ridder = TitleFactory(
+        title="Ridder Draak",
+        authors="Paul van Loon",
+        series="Dolfje",
+        series_number="2",
+        age_code="A",
+        avi_level="M4",
+        nur="282",
+        language="eng",
+    )
     CopyFactory(title=draak, school=school_a)
     lent_b = CopyFactory(title=draak, school=school_b, status=Copy.Status.LENT)
     LoanFactory(copy=lent_b, due_date=dt.date(2031, 3, 9))
@@ -84,8 +100,7 @@ def test_shelves(client, books):
 
 def test_toppers_per_year_level(client, school_a, books):
     pupil = PatronFactory(school=school_a, year_level=5, group__year_level=5)
-    LoanFactory(copy=Copy.objects.get(title=books["draak"], school=school_a), patron=pupil,
-                returned_at=timezone.now())
+    LoanFactory(copy=Copy.objects.get(title=books["draak"], school=school_a), patron=pupil, returned_at=timezone.now())
     body = client.get("/alfa/toppers/", {"jaargroep": "5"}).content.decode()
     assert "Toppers in groep 5" in body and "De drakenjager" in body and "Ridder Draak" not in body
 
@@ -104,14 +119,22 @@ def test_home_shows_search_first_then_tips_facts_new_and_toppers(client, school_
 def test_unpublished_and_expired_content_is_hidden(client, school_a):
     today = timezone.localdate()
     ReadingTip.objects.create(school=school_a, heading="Straks", publish_from=today + dt.timedelta(days=2))
-    Fact.objects.create(school=school_a, heading="Voorbij", publish_from=today - dt.timedelta(days=9),
-                        publish_until=today - dt.timedelta(days=1))
+    Fact.objects.create(
+        school=school_a,
+        heading="Voorbij",
+        publish_from=today - dt.timedelta(days=9),
+        publish_until=today - dt.timedelta(days=1),
+    )
     body = client.get("/alfa/leestips/").content.decode() + client.get("/alfa/weetjes/").content.decode()
     assert "Straks" not in body and "Voorbij" not in body
 
 
 def test_markdown_in_tips_is_sanitised(client, school_a):
-    ReadingTip.objects.create(school=school_a, heading="Tip", body="<script>alert(1)</script> [x](javascript:alert(2)) ![a](http://evil.example/a.png)")
+    ReadingTip.objects.create(
+        school=school_a,
+        heading="Tip",
+        body="<script>alert(1)</script> [x](javascript:alert(2)) ![a](http://evil.example/a.png)",
+    )
     body = client.get("/alfa/leestips/").content.decode()
     assert "<script>alert" not in body and "javascript:" not in body and "evil.example" not in body
 
@@ -123,7 +146,6 @@ def test_picture_of_another_schools_tip_is_not_served(client, school_a, school_b
 
 def test_logged_in_pupil_sees_toppers_of_own_year_level_on_home(client, school_a, books):
     pupil = PatronFactory(school=school_a, year_level=3, group__year_level=3)
-    LoanFactory(copy=Copy.objects.get(title=books["draak"], school=school_a), patron=pupil,
-                returned_at=timezone.now())
+    LoanFactory(copy=Copy.objects.get(title=books["draak"], school=school_a), patron=pupil, returned_at=timezone.now())
     client.force_login(patron_login(pupil))
     assert "Toppers in groep 3" in client.get("/alfa/").content.decode()
