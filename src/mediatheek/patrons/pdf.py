@@ -259,7 +259,8 @@ def overdue_pdf(
     fonts = _fonts()
     page_width, page_height = A4
     x = 20 * mm
-    columns = [x, x + 55 * mm, x + 135 * mm, x + 160 * mm]
+    right = page_width - x
+    columns = [x, x + 52 * mm, x + 114 * mm]
     printed = formats.date_format(today, "j F Y")
 
     def header(group: Group | None) -> float:
@@ -272,10 +273,11 @@ def overdue_pdf(
         canvas.drawString(x, y, f"{school.name} · {printed}")
         y -= 10 * mm
         canvas.setFont(fonts.bold, 10)
-        for column, label in zip(columns, [_("Naam"), _("Titel"), _("Inleveren op"), _("Dagen te laat")], strict=True):
+        for column, label in zip(columns, [_("Naam"), _("Titel"), _("Inleveren op")], strict=True):
             canvas.drawString(column, y, label)
+        canvas.drawRightString(right, y, _("Dagen te laat"))
         canvas.setLineWidth(0.5)
-        canvas.line(x, y - 2 * mm, page_width - x, y - 2 * mm)
+        canvas.line(x, y - 2 * mm, right, y - 2 * mm)
         return y - 7 * mm
 
     for group, loans in by_group:
@@ -289,16 +291,16 @@ def overdue_pdf(
             canvas.setFont(fonts.regular, 10)
             patron = loan.patron
             if patron is not None and patron.pk != previous:
-                text, size = _fit(canvas, patron.sort_name, fonts.regular, 10, 52 * mm)
+                text, size = _fit(canvas, patron.sort_name, fonts.regular, 10, 50 * mm)
                 canvas.setFont(fonts.regular, size)
                 canvas.drawString(columns[0], y, text)
                 previous = patron.pk
-            text, size = _fit(canvas, loan.copy.title.title, fonts.regular, 10, 78 * mm)
+            text, size = _fit(canvas, loan.copy.title.title, fonts.regular, 10, 60 * mm)
             canvas.setFont(fonts.regular, size)
             canvas.drawString(columns[1], y, text)
             canvas.setFont(fonts.regular, 10)
             canvas.drawString(columns[2], y, formats.date_format(loan.due_date, "j-n-Y"))
-            canvas.drawRightString(columns[3] + 20 * mm, y, str((today - loan.due_date).days))
+            canvas.drawRightString(right, y, str((today - loan.due_date).days))
             y -= 6 * mm
         canvas.showPage()
     if not by_group:

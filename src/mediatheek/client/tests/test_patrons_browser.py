@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import subprocess
 from typing import Any
 
 import pytest
+from django.core import mail
+from django.utils import timezone
 from pypdf import PdfReader
 
-from mediatheek.accounts.models import Role
+from mediatheek.accounts.models import Role, User
 from mediatheek.conftest import ARTIFACTS
 from mediatheek.patrons.models import Patron
 from mediatheek.testing import factories as f
@@ -95,3 +98,61 @@ def test_add_a_pupil_and_print_cards(page, regenboog, screenshot, request):
     text = pdf_text(selection.body())
     assert noor.card_number in text and "Daan Jansen" in text and "Sanne" not in text
     save_and_render(selection.body(), request.node.name, "6-passen-selectie")
+
+
+def login(page: Any, username: str) -> None:
+    page.goto("/client/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/client/")
+
+
+def test_login_letters_overdue_list_and_the_volunteers_view(page, regenboog, screenshot, request, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    school, group = regenboog["school"], regenboog["group"]
+    sanne = Patron.objects.get(first_name="Sanne")
+    sanne.email = "ouders.berg@example.nl"
+    sanne.save()
+    copy = f.CopyFactory(school=school, title__title="Dolfje Weerwolfje")
+    f.LoanFactory(copy=copy, patron=sanne, due_date=timezone.localdate() - dt.timedelta(days=9))
+    f.school_user(Role.VOLUNTEER, school, username="regenboog-balie")
+
+    login(page, "regenboog-beheer")
+    page.goto(f"/client/leners/inlogbrieven/?group={group.pk}")
+    screenshot(page, "1-inlogbrieven-bevestigen")
+    token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
+    letters = page.request.post(
+        page.url, form={"csrfmiddlewaretoken": token, "group": str(group.pk)}, headers={"Referer": page.url}
+    )
+    assert letters.ok and letters.headers["content-type"] == "application/pdf"
+    text = pdf_text(letters.body())
+    assert User.objects.filter(patron__group=group, role=Role.PATRON).count() == 3
+    assert "Wachtwoord" in text and "/regenboog/" in text and sanne.card_number in text
+    save_and_render(letters.body(), request.node.name, "2-inlogbrief")
+
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Te laat", exact=True).click()
+    assert "Dolfje Weerwolfje" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Herinnering mailen").click()
+    page.wait_for_load_state()
+    assert "1 herinnering verstuurd" in page.locator(".messages, main").first.inner_text()
+    assert [m.to for m in mail.outbox] == [["ouders.berg@example.nl"]]
+    screenshot(page, "3-te-laat")
+    overdue = page.request.get(page.get_by_role("link", name="Lijst voor de leerkracht (PDF)").get_attribute("href"))
+    assert "Dolfje Weerwolfje" in pdf_text(overdue.body())
+    save_and_render(overdue.body(), request.node.name, "4-te-laat-lijst")
+
+    # The volunteer at the desk: names and groups, no printouts, no edits, no birth dates.
+    page.get_by_role("button", name="Uitloggen").click()
+    login(page, "regenboog-balie")
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    assert nav.get_by_role("link", name="Te laat", exact=True).count() == 0
+    nav.get_by_role("link", name="Groepen", exact=True).click()
+    assert page.get_by_role("link", name="Inlogbrieven").count() == 0
+    page.get_by_role("link", name="Groep 5B", exact=True).click()
+    assert page.get_by_role("link", name="Lener toevoegen").count() == 0
+    assert page.locator("input[type=checkbox]").count() == 0
+    page.get_by_role("link", name="Berg, Sanne van den").click()
+    body = page.locator("main").inner_text()
+    assert "Dolfje Weerwolfje" in body and "Geboortedatum" not in body and "Wijzigen" not in body
+    screenshot(page, "5-vrijwilliger-lener")
