@@ -1,0 +1,245 @@
+"""The catalogue in the client: search, a title and its copies, fast entry by ISBN, adding copies, withdrawal.
+
+Titles are shared by the whole library; copies belong to a school, and a client user only ever sees and changes
+the copies of the school being worked on (request.school).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mediatheek.catalog import services
+from mediatheek.catalog.forms import CopyScanForm, IsbnScanForm, TitleForm, WithdrawForm
+from mediatheek.catalog.models import AVI_LEVELS, AgeCode, Copy, Title
+from mediatheek.catalog.search import GONE, availability, search_titles
+from mediatheek.core.errors import DomainError
+from mediatheek.core.http import ClientRequest
+from mediatheek.core.permissions import desk, managers
+
+PAGE_SIZE = 25
+COPY_FIELDS_KEY = "catalog_copy_defaults"
+
+
+@desk
+def catalog_search(request: ClientRequest) -> HttpResponse:
+    """Search by title, author, ISBN, series or subject; a scanned copy barcode opens its title."""
+    school = request.school
+    query = request.GET.get("q", "").strip()
+    scope = request.GET.get("bereik", "school")
+    if query:
+        copy = Copy.objects.for_school(school).filter(barcode__iexact=query).first()
+        if copy is not None:
+            return redirect("client:catalog_title", copy.title_id)
+    filters = {key: request.GET.get(key, "") for key in ("age_code", "avi_level")}
+    try:
+        page_number = max(1, int(request.GET.get("pagina", "1")))
+    except ValueError:
+        page_number = 1
+    results = search_titles(
+        query,
+        school=school if scope != "alle" else None,
+        filters=filters,
+        limit=PAGE_SIZE,
+        offset=(page_number - 1) * PAGE_SIZE,
+    )
+    info = availability(results.titles, school)
+    rows = [(title, info[title.pk]) for title in results.titles]
+    pages = max(1, (results.total + PAGE_SIZE - 1) // PAGE_SIZE)
+    return render(
+        request,
+        "client/catalog/search.html",
+        {
+            "q": query,
+            "scope": scope,
+            "filters": filters,
+            "results": results,
+            "rows": rows,
+            "page_number": page_number,
+            "pages": pages,
+            "age_codes": AgeCode.choices,
+            "avi_levels": AVI_LEVELS,
+            "can_manage": request.user.can_manage_school,
+        },
+    )
+
+
+@desk
+def title_detail(request: ClientRequest, pk: int) -> HttpResponse:
+    title = get_object_or_404(Title, pk=pk)
+    copies = Copy.objects.for_school(request.school).filter(title=title).order_by("barcode")
+    held_elsewhere = Copy.objects.filter(title=title).exclude(school=request.school).exclude(status__in=GONE).count()
+    return render(
+        request,
+        "client/catalog/title.html",
+        {
+            "title": title,
+            "copies": copies,
+            "held_elsewhere": held_elsewhere,
+            "copy_form": CopyScanForm(initial=request.session.get(COPY_FIELDS_KEY, {})),
+            "withdraw_form": WithdrawForm(),
+            "can_manage": request.user.can_manage_school,
+            "statuses": [
+                (Copy.Status.AVAILABLE, _("terug op de plank")),
+                (Copy.Status.DAMAGED, _("beschadigd")),
+                (Copy.Status.LOST, _("vermist")),
+            ],
+        },
+    )
+
+
+@desk
+def fast_entry(request: ClientRequest) -> HttpResponse:
+    """Scan an ISBN: a known title goes straight to adding copies, an unknown one to the title form."""
+    form = IsbnScanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        isbn = form.cleaned_data["isbn"]
+        title = Title.objects.filter(isbn=isbn).first()
+        if title is not None:
+            messages.info(
+                request,
+                _("%(title)s staat al in de catalogus. Scan nu de exemplaren.") % {"title": title.title},
+            )
+            return redirect("client:catalog_title", title.pk)
+        return redirect(reverse("client:catalog_title_add") + f"?isbn={isbn}")
+    recent = Copy.objects.for_school(request.school).select_related("title").order_by("-created_at", "-pk")[:10]
+    return render(request, "client/catalog/entry.html", {"form": form, "recent": recent})
+
+
+@desk
+def title_add(request: ClientRequest) -> HttpResponse:
+    form = TitleForm(request.POST or None, request.FILES or None, initial={"isbn": request.GET.get("isbn", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            title = services.create_title(data=form.service_data(), by=request.user, school=request.school)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Titel toegevoegd. Scan nu de exemplaren."))
+            return redirect("client:catalog_title", title.pk)
+    return render(request, "client/catalog/title_form.html", {"form": form, "title": None})
+
+
+@managers
+def title_edit(request: ClientRequest, pk: int) -> HttpResponse:
+    title = get_object_or_404(Title, pk=pk)
+    form = TitleForm(request.POST or None, request.FILES or None, instance=title)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_title(title, data=form.service_data(), by=request.user, school=request.school)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Titel bewaard."))
+            return redirect("client:catalog_title", title.pk)
+    return render(request, "client/catalog/title_form.html", {"form": form, "title": title})
+
+
+@desk
+@require_POST
+def copy_add(request: ClientRequest, pk: int) -> HttpResponse:
+    """One scan adds one copy of the title to this school; shelf, date and price carry over to the next scan."""
+    title = get_object_or_404(Title, pk=pk)
+    form = CopyScanForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            copy = services.add_copy(
+                title=title,
+                school=request.school,
+                barcode=data["barcode"],
+                shelf=data["shelf"],
+                acquired_on=data["acquired_on"],
+                price=data["price"],
+                by=request.user,
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Exemplaar %(barcode)s toegevoegd.") % {"barcode": copy.barcode})
+        request.session[COPY_FIELDS_KEY] = {
+            "shelf": data["shelf"],
+            "acquired_on": data["acquired_on"].isoformat() if data["acquired_on"] else "",
+            "price": str(data["price"]) if data["price"] is not None else "",
+        }
+    else:
+        messages.error(request, _("Controleer de gegevens van het exemplaar."))
+    return redirect(reverse("client:catalog_title", args=[title.pk]) + "#exemplaar-toevoegen")
+
+
+@managers
+@require_POST
+def copy_status(request: ClientRequest, pk: int) -> HttpResponse:
+    copy = get_object_or_404(Copy.objects.for_school(request.school), pk=pk)
+    try:
+        services.set_copy_status(copy=copy, status=request.POST.get("status", ""), by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Status van %(barcode)s aangepast.") % {"barcode": copy.barcode})
+    return redirect("client:catalog_title", copy.title_id)
+
+
+@managers
+def withdraw(request: ClientRequest) -> HttpResponse:
+    """Afschrijven: the copies ticked on a title's page, or scanned here, with one reason."""
+    form = WithdrawForm(request.POST or None)
+    not_found: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        ids = [int(v) for v in request.POST.getlist("copy") if v.isdigit()]
+        copies = list(Copy.objects.for_school(request.school).filter(pk__in=ids))
+        scanned, not_found = services.copies_by_barcodes(request.school, form.cleaned_data["barcodes"].splitlines())
+        copies += [c for c in scanned if c.pk not in ids]
+        back = request.POST.get("next", "")
+        if not copies and not not_found:
+            messages.error(request, _("Kies of scan de exemplaren die u wilt afschrijven."))
+        elif not_found:
+            messages.error(
+                request,
+                _("Niet gevonden bij deze school: %(barcodes)s") % {"barcodes": ", ".join(not_found)},
+            )
+        else:
+            try:
+                count = services.withdraw_copies(
+                    school=request.school, copies=copies, reason=form.cleaned_data["reason"], by=request.user
+                )
+            except DomainError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("%(n)d exemplaren afgeschreven.") % {"n": count})
+                if back.startswith("/client/"):
+                    return redirect(back)
+                return redirect("client:catalog_withdraw")
+        if back.startswith("/client/"):
+            return redirect(back)
+    recent = (
+        Copy.objects.for_school(request.school)
+        .filter(status=Copy.Status.WITHDRAWN)
+        .select_related("title")
+        .order_by("-withdrawn_on", "-pk")[:20]
+    )
+    return render(request, "client/catalog/withdraw.html", {"form": form, "recent": recent})
+
+
+@desk
+def shelf_overview(request: ClientRequest) -> HttpResponse:
+    """The school's collection per shelf and status: what stocktakes and labels are chosen from."""
+    copies = Copy.objects.for_school(request.school)
+    shelves = (
+        copies.values("shelf")
+        .annotate(
+            total=Count("id"),
+            available=Count("id", filter=Q(status=Copy.Status.AVAILABLE)),
+            lent=Count("id", filter=Q(status=Copy.Status.LENT)),
+            gone=Count("id", filter=Q(status__in=GONE)),
+        )
+        .order_by("shelf")
+    )
+    page = Paginator(list(shelves), 100).get_page(request.GET.get("pagina"))
+    return render(request, "client/catalog/shelves.html", {"page": page})
