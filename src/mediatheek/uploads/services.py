@@ -225,6 +225,13 @@ def mark_imported(*, upload: StudentUpload, run: Any, by: User) -> StudentUpload
     return upload
 
 
+def mark_import_undone(*, run: Any) -> int:
+    """The import of these uploads was undone: they are "received" again (and may be imported again)."""
+    return StudentUpload.objects.filter(import_run=run, state=StudentUpload.State.IMPORTED).update(
+        state=StudentUpload.State.RECEIVED, imported_at=None, import_run=None
+    )
+
+
 def remove_file(*, upload: StudentUpload, by: Any = None, reason: str = "purge") -> StudentUpload:
     """Delete the raw file; the record stays (name, size, hash, dates) as the school's history."""
     with transaction.atomic():

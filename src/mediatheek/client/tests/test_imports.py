@@ -169,8 +169,12 @@ def test_apply_imports_marks_upload_audits_and_undo_restores(client, importer, u
     # The patron list of the school shows the new students (the client switched to the upload's school).
     assert "Berg" in client.get(reverse("client:patron_list")).content.decode()
 
-    client.post(reverse("client:import_undo", args=[upload_a.import_run.pk]))
+    run_pk = upload_a.import_run.pk
+    client.post(reverse("client:import_undo", args=[run_pk]))
     assert not Patron.objects.for_school(school_a).filter(status=Patron.Status.ACTIVE).exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.UNDO_IMPORT, school=school_a).exists()
+    upload_a.refresh_from_db()
+    assert upload_a.state == StudentUpload.State.RECEIVED and upload_a.import_run is None
     assert "Ongedaan maken</button>" not in client.get(response["Location"]).content.decode()
 
 
@@ -206,3 +210,64 @@ def test_school_history_shows_uploads_and_imports(client, importer, upload_a, sc
     client.post(reverse("client:import_apply", args=[upload_a.pk]))
     page = client.get(reverse("client:upload_school_history", args=[school_a.pk])).content.decode()
     assert "alfa.xlsx" in page and "importeur" in page
+
+
+def _run_of(school, **kwargs):
+    from mediatheek.studentimport.models import ImportRun
+
+    return ImportRun.objects.create(
+        school=school, filename="geheim-beta.xlsx", sha256="0" * 64, format="xlsx", school_year=2026, **kwargs
+    )
+
+
+@pytest.mark.parametrize("who", ["volunteer_a", "uploader_a", "admin_b", "staff_without_right"])
+def test_others_cannot_see_results_reports_or_undo(request, client, who, school_b):
+    user = request.getfixturevalue(who)
+    run = _run_of(school_b)
+    assert_refused(client, user, reverse("client:import_result", args=[run.pk]), secret="geheim-beta")
+    assert_refused(client, user, reverse("client:import_report", args=[run.pk]))
+    assert_refused(client, user, reverse("client:import_undo", args=[run.pk]), method="post")
+    run.refresh_from_db()
+    assert run.undone_at is None
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+def test_only_the_last_import_can_be_undone(client, importer, school_a):
+    older = _run_of(school_a)
+    _run_of(school_a)
+    client.force_login(importer)
+    assert (
+        "Ongedaan maken</button>" not in client.get(reverse("client:import_result", args=[older.pk])).content.decode()
+    )
+    client.post(reverse("client:import_undo", args=[older.pk]))
+    older.refresh_from_db()
+    assert older.undone_at is None
+
+
+def test_preview_shows_moves_changes_and_open_loans_of_leavers(client, importer, school_a):
+    group5 = f.GroupFactory(school=school_a, name="Groep 5", year_level=5)
+    mover = f.PatronFactory(school=school_a, student_number="5001", first_name="Sanne", last_name="Berg", group=group5)
+    leaver = f.PatronFactory(school=school_a, student_number="7777", first_name="Bram", last_name="Weg", group=group5)
+    copy = f.CopyFactory(school=school_a, title__title="Dolfje Weerwolfje")
+    f.LoanFactory(copy=copy, patron=leaver)
+    upload = make_upload(school_a, data=student_xlsx([["5001", "Sanne", "Berg", "Groep 6", 6]]), filename="klein.xlsx")
+    client.force_login(importer)
+    page = client.get(reverse("client:import_preview", args=[upload.pk])).content.decode()
+    assert "Groep 5 → <strong>Groep 6</strong>" in page
+    assert "Bram" in page and "Dolfje Weerwolfje" in page
+    assert mover.pk and Patron.objects.get(pk=leaver.pk).status == Patron.Status.ACTIVE
+
+
+def test_client_file_that_cannot_be_read_is_refused_with_a_message(client, importer, school_a):
+    client.force_login(importer)
+    response = client.post(reverse("client:upload_from_client"), {"file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04kapot" * 10)})
+    assert response.status_code == 400
+    assert 'class="field-error"' in response.content.decode()
+    assert not StudentUpload.objects.exists()
+
+
+def test_overview_does_not_flag_a_school_imported_this_year(client, importer, school_a):
+    _run_of(school_a)
+    client.force_login(importer)
+    page = client.get(reverse("client:upload_list")).content.decode()
+    assert "geen import dit schooljaar" not in page

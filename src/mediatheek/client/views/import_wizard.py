@@ -191,6 +191,8 @@ def run_sections(run: ImportRun) -> list[dict[str, Any]]:
         before, after = change.before or {}, change.after or {}
         change.old_group = before.get("group") or ""  # type: ignore[attr-defined]
         change.new_group = after.get("group") or before.get("group") or ""  # type: ignore[attr-defined]
+        card = change.patron.card_number if change.patron else after.get("card_number")
+        change.card_number = card or ""  # type: ignore[attr-defined]
         grouped.setdefault(change.outcome, []).append(change)
     return [
         {"key": key, "label": label, "items": grouped.get(key, [])}
@@ -214,7 +216,10 @@ def can_undo(run: ImportRun) -> bool:
 def undo(*, run: ImportRun, by: User) -> ImportRun:
     if not can_undo(run):
         raise DomainError(_("Alleen de laatste import van een school kan ongedaan worden gemaakt."))
-    return engine.undo_last_import(school=run.school, by=by)
+    with transaction.atomic():
+        undone = engine.undo_last_import(school=run.school, by=by)
+        services.mark_import_undone(run=undone)
+    return undone
 
 
 def _value(data: Any, name: str) -> Any:
