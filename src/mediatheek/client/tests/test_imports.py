@@ -260,7 +260,9 @@ def test_preview_shows_moves_changes_and_open_loans_of_leavers(client, importer,
 
 def test_client_file_that_cannot_be_read_is_refused_with_a_message(client, importer, school_a):
     client.force_login(importer)
-    response = client.post(reverse("client:upload_from_client"), {"file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04kapot" * 10)})
+    response = client.post(
+        reverse("client:upload_from_client"), {"file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04kapot" * 10)}
+    )
     assert response.status_code == 400
     assert 'class="field-error"' in response.content.decode()
     assert not StudentUpload.objects.exists()
