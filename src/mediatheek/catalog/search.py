@@ -47,9 +47,10 @@ class SearchResults:
 
 
 def _match_expression(words: list[str]) -> str:
+    """Every word must match, as a whole word or as the start of one; a whole-word match ranks higher."""
     if connection.vendor == "postgresql":
-        return " & ".join(f"{word}:*" for word in words)
-    return " ".join(f'"{word}"*' for word in words)
+        return " & ".join(f"({word} | {word}:*)" for word in words)
+    return " AND ".join(f'("{word}" OR "{word}"*)' for word in words)
 
 
 def _with_match(queryset: QuerySet[Title], words: list[str], *, ranked: bool) -> QuerySet[Title]:

@@ -140,3 +140,11 @@ def test_reindex_command(capsys: Any) -> None:
 
 def test_runs_on_the_configured_vendor() -> None:
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_whole_word_ranks_above_prefix() -> None:
+    TitleFactory(title="Lotje zoekt haar kat")
+    zoe = TitleFactory(title="Ik ben Zoë en dit is een langere titel over van alles")
+    results = search_titles("zoe")
+    assert results.total == 2
+    assert results.titles[0].pk == zoe.pk

@@ -156,6 +156,27 @@ class Command(BaseCommand):
                         pages=rng.randint(24, 320),
                     )
                 )
+        for title, author, age, avi, keywords, award, language in data.MORE_TITLES:
+            name, sort = data.AUTHORS[author]
+            titles.append(
+                Title(
+                    title=title,
+                    authors=name,
+                    author_sort=sort,
+                    isbn=isbn(),
+                    publisher=rng.choice(["Querido", "Leopold", "Ploegsma", "Zwijsen", "Lemniscaat"]),
+                    year=rng.randint(2005, 2025),
+                    age_code=age,
+                    avi_level=avi,
+                    nur=data.NUR_FOR_AGE[age],
+                    subjects=data.SUBJECTS.get(age, ""),
+                    keywords=keywords,
+                    awards=award,
+                    language=language,
+                    pages=rng.randint(24, 280),
+                )
+            )
+        # bulk_create fills each title's search text, so the demo titles are searchable at once.
         return Title.objects.bulk_create(titles)
 
     def _patrons(self, rng: random.Random, school: School, year: int, groups: list[tuple[str, int]]) -> list[Patron]:
