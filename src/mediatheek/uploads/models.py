@@ -52,6 +52,7 @@ class StudentUpload(models.Model):
     )
     removed_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
     download_count = models.PositiveIntegerField(_("aantal downloads"), default=0)
+    notified_at = models.DateTimeField(_("bibliotheek gemaild op"), null=True, blank=True)
 
     objects = SchoolScopedManager["StudentUpload"]()
 

@@ -183,6 +183,7 @@ def notify_library(upload_id: int) -> bool:
     except Exception:  # the upload stands; a mail server that is down must not lose the school's file
         logger.exception("Could not send the upload notification for upload %s", upload.pk)
         return False
+    StudentUpload.objects.filter(pk=upload.pk).update(notified_at=timezone.now())
     return True
 
 
@@ -278,6 +279,35 @@ def purge_uploads(*, now: dt.datetime | None = None, dry_run: bool = False) -> l
         for upload in due:
             remove_file(upload=upload, reason="purge")
     return due
+
+
+ORPHAN_GRACE = dt.timedelta(days=1)
+
+
+def orphan_files(*, now: dt.datetime | None = None) -> list[str]:
+    """Encrypted files that no upload refers to (a worker killed between writing the file and the database),
+    older than a day so an upload in progress is never touched."""
+    now = now or timezone.now()
+    known = set(StudentUpload.objects.exclude(stored_name="").values_list("stored_name", flat=True))
+    orphans = []
+    for name, modified in storage.stored_files():
+        if name not in known and modified <= (now - ORPHAN_GRACE).timestamp():
+            orphans.append(name)
+    return orphans
+
+
+def purge_orphans(*, now: dt.datetime | None = None, dry_run: bool = False) -> list[str]:
+    orphans = orphan_files(now=now)
+    if not dry_run:
+        for name in orphans:
+            storage.delete(name)
+        if orphans:
+            audit.record(
+                AuditEvent.Action.PURGE,
+                summary=_("%(n)s losse leerlingbestanden verwijderd") % {"n": len(orphans)},
+                files=orphans,
+            )
+    return orphans
 
 
 def last_import_dates(schools: Iterable[School] | None = None) -> dict[int, dt.datetime]:

@@ -96,5 +96,15 @@ def delete(name: str) -> bool:
     return True
 
 
+def stored_files() -> list[tuple[str, float]]:
+    """(name, modification time) of every file that looks like a stored upload."""
+    found = []
+    for path in upload_dir().iterdir():
+        name = path.name
+        if len(name) == 32 and all(c in "0123456789abcdef" for c in name) and path.is_file():
+            found.append((name, path.stat().st_mtime))
+    return found
+
+
 def exists(name: str) -> bool:
     return _path(name).exists()

@@ -105,6 +105,24 @@ def test_upload_succeeds_stores_encrypted_mails_and_audits(
     assert message.to == [school_a.contact_email]
     assert "OBS Alfa" in message.subject
     assert "OBS Alfa 11AA00.xlsx" in message.body and "https://bieb.example/client/leerlingbestanden/" in message.body
+    upload.refresh_from_db()
+    assert upload.notified_at is not None
+    assert "automatisch bericht gekregen" in client.get(response["Location"]).content.decode()
+
+
+def test_success_page_says_so_when_the_mail_could_not_be_sent(
+    client, uploader_a, school_a, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = 9  # nothing listens: the connection is refused
+    settings.EMAIL_TIMEOUT = 2
+    client.force_login(uploader_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_file(client, school_a, student_xlsx())
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Upload geslaagd" in page and "laat je contactpersoon" in page
 
 
 @pytest.mark.parametrize(

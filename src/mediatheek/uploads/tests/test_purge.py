@@ -63,3 +63,21 @@ def test_purge_dry_run_changes_nothing(school_a):
     call_command("purge_uploads", "--dry-run")
     upload.refresh_from_db()
     assert upload.state == StudentUpload.State.RECEIVED
+
+
+def test_purge_removes_orphaned_files_but_not_fresh_ones_or_known_ones(school_a, settings):
+    import os
+    import time
+
+    known = make_upload(school_a)
+    orphan = storage.save_encrypted(b"orphan")
+    fresh_orphan = storage.save_encrypted(b"being uploaded right now")
+    old = time.time() - 2 * 24 * 3600
+    os.utime(settings.UPLOAD_DIR / orphan, (old, old))
+    os.utime(settings.UPLOAD_DIR / known.stored_name, (old, old))
+    (settings.UPLOAD_DIR / "README").write_text("not ours")
+    call_command("purge_uploads")
+    assert not (settings.UPLOAD_DIR / orphan).exists()
+    assert (settings.UPLOAD_DIR / fresh_orphan).exists()
+    assert (settings.UPLOAD_DIR / known.stored_name).exists()
+    assert (settings.UPLOAD_DIR / "README").exists()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from mediatheek.uploads.services import purge_uploads
+from mediatheek.uploads.services import purge_orphans, purge_uploads
 
 
 class Command(BaseCommand):
@@ -23,4 +23,7 @@ class Command(BaseCommand):
         verb = "would remove" if options["dry_run"] else "removed"
         for upload in removed:
             self.stdout.write(f"{verb} upload {upload.pk}: {upload.school.code} {upload.filename}")
-        self.stdout.write(f"{len(removed)} file(s) {verb}.")
+        orphans = purge_orphans(dry_run=options["dry_run"])
+        for name in orphans:
+            self.stdout.write(f"{verb} orphaned file {name}")
+        self.stdout.write(f"{len(removed) + len(orphans)} file(s) {verb}.")
