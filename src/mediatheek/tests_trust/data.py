@@ -36,9 +36,13 @@ def _model(label: str) -> Any:
         return None
 
 
-def populate(school: Any, marker: str) -> SchoolData:
+def populate(school: Any, marker: str, *, content: str = "", title_marker: str = "") -> SchoolData:
     """Groups, patrons (with a portal login), titles, copies, loans, a reservation, accounts, reading content,
-    an encrypted upload and an import run for `school`; `marker` is in every name a page could show."""
+    an encrypted upload and an import run for `school`. `marker` is in every private text a page could show
+    (names, numbers, barcodes, file names); `content` in the school's portal content (leestips, weetjes), which
+    its own portal shows to anyone; `title_marker` in titles (library-wide, not secret)."""
+    content = content or marker
+    title_marker = title_marker or marker
     data = SchoolData(school, marker)
     group = data.add("group", f.GroupFactory(school=school, name=f"Groep {marker}"))
     for n in range(3):
@@ -54,9 +58,9 @@ def populate(school: Any, marker: str) -> SchoolData:
             ),
         )
     patron = data.first("patron")
-    title = data.add("title", f.TitleFactory(title=f"Boek van {marker}"))
+    title = data.add("title", f.TitleFactory(title=f"Boek van {title_marker}"))
     copies = [
-        data.add("copy", f.CopyFactory(school=school, title=title, barcode=f"{marker[:6]}{n:04d}")) for n in range(3)
+        data.add("copy", f.CopyFactory(school=school, title=title, barcode=f"{marker}{n:04d}"[-32:])) for n in range(3)
     ]
     data.add("loan", f.LoanFactory(copy=copies[0], patron=patron))
     data.add(
@@ -81,15 +85,18 @@ def populate(school: Any, marker: str) -> SchoolData:
     data.add("volunteer", f.school_user(Role.VOLUNTEER, school, username=f"balie-{slug}", last_name=marker))
     data.add("uploader", f.school_user(Role.UPLOADER, school, username=f"upload-{slug}", last_name=marker))
     data.add("pupil", f.patron_login(patron))
-    data.add("teacher_patron", f.PatronFactory(school=school, kind="teacher", last_name=f"Juf{marker}", group=None))
+    teacher = data.add(
+        "teacher_patron", f.PatronFactory(school=school, kind="teacher", last_name=f"Juf{marker}", group=group)
+    )
+    data.add("teacher", f.patron_login(teacher))
 
     tip_model, fact_model = _model("reading.ReadingTip"), _model("reading.Fact")
     if tip_model is not None:
-        tip = tip_model.objects.create(school=school, heading=f"Leestip {marker}", body=f"Lees dit, {marker}!")
+        tip = tip_model.objects.create(school=school, heading=f"Leestip {content}", body=f"Lees dit, {content}!")
         data.add("tip", tip)
     if fact_model is not None:
         data.add(
-            "fact", fact_model.objects.create(school=school, heading=f"Weetje {marker}", body=f"Wist je dat {marker}")
+            "fact", fact_model.objects.create(school=school, heading=f"Weetje {content}", body=f"Wist je dat {content}")
         )
     log_model, wish_model = _model("reading.ReadingLogEntry"), _model("reading.WishListItem")
     if log_model is not None:
@@ -98,7 +105,7 @@ def populate(school: Any, marker: str) -> SchoolData:
             log_model.objects.create(school=school, patron=patron, title=title, stars=4, keywords=marker.lower()),
         )
     if wish_model is not None:
-        other_title = data.add("title", f.TitleFactory(title=f"Wens van {marker}"))
+        other_title = data.add("title", f.TitleFactory(title=f"Wens van {title_marker}"))
         data.add("wish", wish_model.objects.create(school=school, patron=patron, title=other_title))
 
     upload_model = _model("uploads.StudentUpload")
