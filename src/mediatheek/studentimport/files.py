@@ -20,7 +20,7 @@ from mediatheek.studentimport.normalise import (
     RowError,
     StudentRow,
     normalise_rows,
-    rows_from_table,
+    normalise_table,
     year_level_group_name,
 )
 from mediatheek.studentimport.readers import (
@@ -113,8 +113,7 @@ def _from_table(
     if result.missing:
         return result
     indexes = mapping_module.column_indexes(header.columns, chosen)
-    records = rows_from_table(table.rows, table.row_numbers, header.index + 1, indexes)
-    result.rows, result.row_errors = normalise_rows(records)
+    result.rows, result.row_errors = normalise_table(table.rows, table.row_numbers, header.index + 1, indexes)
     return result
 
 

@@ -211,6 +211,87 @@ def rows_from_table(
         yield row_numbers[position], values
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (value.__class__ is str and not value.strip())
+
+
+_TEXT_FIELDS = ("student_number", "first_name", "name_prefix", "last_name", "group")
+_TEXT_LIMITS = tuple(MAX_LENGTHS[name] for name in _TEXT_FIELDS)
+
+
+def normalise_table(
+    rows: list[list[Any]], row_numbers: list[int], start: int, indexes: Mapping[str, int]
+) -> tuple[list[StudentRow], list[RowError]]:
+    """What `normalise_rows(rows_from_table(...))` does, with a fast path for big files: rows whose cells are
+    the usual types (text keys and names, date cells, numeric year levels) are handled inline; anything else
+    goes through `normalise_values`."""
+    students: list[StudentRow] = []
+    errors: list[RowError] = []
+    order = [name for name in FIELDS if name in indexes]
+    positions = [indexes[name] for name in order]
+    width_needed = max(positions, default=-1) + 1
+    # Positions of the five text fields (-1: not in the file); the fast path needs no card number or e-mail.
+    text_at = [indexes.get(name, -1) for name in _TEXT_FIELDS]
+    year_at = indexes.get("year_level", -1)
+    birth_at = indexes.get("birth_date", -1)
+    fast = "card_number" not in indexes and "email" not in indexes
+    str_, float_, date_, datetime_ = str, float, dt.date, dt.datetime
+    k_max, f_max, p_max, l_max, g_max = _TEXT_LIMITS
+    for position in range(start, len(rows)):
+        cells = rows[position]
+        if len(cells) < width_needed:
+            cells = [*cells, *([""] * (width_needed - len(cells)))]
+        if fast:
+            texts = []
+            for index in text_at:
+                if index < 0:
+                    texts.append("")
+                    continue
+                value = cells[index]
+                if value.__class__ is not str_:
+                    break
+                texts.append(" ".join(value.split()))
+            else:
+                key, first, prefix, last, group = texts
+                birth = cells[birth_at] if birth_at >= 0 else None
+                year = cells[year_at] if year_at >= 0 else None
+                birth_class = birth.__class__
+                if (
+                    key
+                    and last
+                    and (birth is None or birth == "" or birth_class is date_ or birth_class is datetime_)
+                    and (year is None or year == "" or year.__class__ is float_)
+                    and len(key) <= k_max
+                    and len(first) <= f_max
+                    and len(prefix) <= p_max
+                    and len(last) <= l_max
+                    and len(group) <= g_max
+                ):
+                    if birth_class is datetime_:
+                        birth = birth.date()  # type: ignore[union-attr]
+                    students.append(
+                        StudentRow(
+                            row_numbers[position],
+                            key,
+                            first,
+                            prefix,
+                            last,
+                            group,
+                            parse_year_level(year) if year.__class__ is float_ else None,
+                            birth or None,
+                        )
+                    )
+                    continue
+        if all(_blank(cells[index]) for index in positions):
+            continue
+        result = normalise_values(row_numbers[position], {name: cells[indexes[name]] for name in order})
+        if isinstance(result, RowError):
+            errors.append(result)
+        else:
+            students.append(result)
+    return students, errors
+
+
 def normalise_rows(records: Iterable[tuple[int, Mapping[str, Any]]]) -> tuple[list[StudentRow], list[RowError]]:
     students: list[StudentRow] = []
     errors: list[RowError] = []

@@ -14,6 +14,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -64,7 +65,7 @@ class CurrentStudent:
 class PlannedChange:
     outcome: str
     student_number: str
-    name: str
+    label: str = ""  # the name, for a student without a row (deregistered); see `name`
     row: int | None = None  # the file's row (None for a deregistered student)
     patron_id: int | None = None  # None for a new student
     old_group: str = ""
@@ -72,6 +73,10 @@ class PlannedChange:
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field -> (old, new); "group" included
     student: StudentRow | None = None  # the row's values (new/reactivated/moved/updated/unchanged)
     open_loans: tuple[OpenLoan, ...] = ()  # deregistered students only
+
+    @property
+    def name(self) -> str:
+        return self.student.full_name if self.student is not None else self.label
 
 
 @dataclass
@@ -128,7 +133,9 @@ def make_plan(
     `foreign_card_numbers` are card numbers in the file that belong to some other patron of the library.
     """
     fields_present = frozenset(fields)
-    compared = tuple(name for name in COMPARED_FIELDS if name in fields_present)
+    compared = tuple(name for name in COMPARED_FIELDS if name in fields_present and name != "card_number")
+    compare_card = "card_number" in fields_present
+    get_compared = attrgetter(*compared) if compared else (lambda _obj: ())
     compare_group = "group" in fields_present
     plan = Plan(school_year=school_year, fields=fields_present)
     error_rows = list(errors)
@@ -181,7 +188,6 @@ def make_plan(
                 PlannedChange(
                     outcome="new",
                     student_number=row.student_number,
-                    name=row.full_name,
                     row=row.row,
                     new_group=row.group if compare_group else "",
                     student=row,
@@ -190,13 +196,17 @@ def make_plan(
             continue
         patron = found
         changes: dict[str, tuple[Any, Any]] = {}
-        for name in compared:
-            new_value = getattr(row, name)
-            if name == "card_number" and not new_value:
-                continue  # an empty card number in the file never takes a card away
-            old_value = getattr(patron, name)
-            if old_value != new_value:
-                changes[name] = (old_value, new_value)
+        if get_compared(row) != get_compared(patron) or (
+            compare_card and row.card_number and row.card_number != patron.card_number
+        ):
+            for name in compared:
+                new_value = getattr(row, name)
+                old_value = getattr(patron, name)
+                if old_value != new_value:
+                    changes[name] = (old_value, new_value)
+            if compare_card and row.card_number and row.card_number != patron.card_number:
+                # An empty card number in the file never takes a card away.
+                changes["card_number"] = (patron.card_number, row.card_number)
         old_group = patron.group
         new_group = row.group if compare_group else old_group
         group_changed = compare_group and (
@@ -216,7 +226,6 @@ def make_plan(
             PlannedChange(
                 outcome=outcome,
                 student_number=row.student_number,
-                name=row.full_name,
                 row=row.row,
                 patron_id=patron.id,
                 old_group=old_group,
@@ -251,7 +260,7 @@ def make_plan(
             PlannedChange(
                 outcome="deregistered",
                 student_number=key,
-                name=patron.full_name,
+                label=patron.full_name,
                 patron_id=patron.id,
                 old_group=patron.group,
                 open_loans=tuple(loans.get(patron.id, ())),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -301,11 +301,12 @@ class _Writer:
 
 def _ensure_groups(school: School, plan: Plan) -> tuple[dict[str, int], list[int]]:
     """Group name -> id for the school year, creating the groups the file names; returns the created ids."""
-    wanted: dict[str, Counter[int | None]] = defaultdict(Counter)
+    wanted: dict[str, int | None] = {}
     if "group" in plan.fields:
         for change in (*plan.new, *plan.reactivated, *plan.moved):
-            if change.student is not None and change.student.group:
-                wanted[change.student.group][change.student.year_level] += 1
+            row = change.student
+            if row is not None and row.group and wanted.get(row.group) is None:
+                wanted[row.group] = row.year_level  # the first year level given for the group
     existing = dict(
         Group.objects.for_school(school).filter(school_year=plan.school_year).values_list("name", "id").order_by()
     )
@@ -314,12 +315,7 @@ def _ensure_groups(school: School, plan: Plan) -> tuple[dict[str, int], list[int
     if missing:
         Group.objects.bulk_create(
             [
-                Group(
-                    school=school,
-                    school_year=plan.school_year,
-                    name=name,
-                    year_level=wanted[name].most_common(1)[0][0],
-                )
+                Group(school=school, school_year=plan.school_year, name=name, year_level=wanted[name])
                 for name in missing
             ],
             batch_size=500,
@@ -359,54 +355,46 @@ PATRON_INSERT_FIELDS = [
 CHANGE_INSERT_FIELDS = ["run", "patron", "outcome", "student_number", "name", "row", "before", "after"]
 
 
-def _insert_new(
-    school: School, plan: Plan, groups: dict[str, int], writer: _Writer, today: dt.date
-) -> list[tuple[PlannedChange, dict[str, Any]]]:
-    """Enrol the new students; returns (change, after-values) with their card numbers filled in."""
+def _insert_new(school: School, plan: Plan, groups: dict[str, int], writer: _Writer, today: dt.date) -> None:
+    """Enrol the new students: one executemany, card numbers from the library's sequence."""
     if not plan.new:
-        return []
+        return
     needed = sum(1 for change in plan.new if change.student is not None and not change.student.card_number)
     fresh: list[str] = []
     for start in range(0, needed, CHUNK):
         fresh.extend(allocate_card_numbers(min(CHUNK, needed - start)))
     numbers = iter(fresh)
     use_group = "group" in plan.fields
+    enrolled, now = writer.date(today), writer.now_db
+    date = writer.date
+    student, active = Patron.Kind.STUDENT.value, Patron.Status.ACTIVE.value
     params: list[Sequence[Any]] = []
-    done: list[tuple[PlannedChange, dict[str, Any]]] = []
-    enrolled = writer.date(today)
-    student, active = Patron.Kind.STUDENT, Patron.Status.ACTIVE
     for change in plan.new:
         row = change.student
         assert row is not None
-        card = row.card_number or next(numbers)
-        group_id = groups.get(row.group) if use_group and row.group else None
         params.append(
             (
                 school.pk,
                 student,
-                card,
+                row.card_number or next(numbers),
                 row.student_number,
                 row.first_name,
                 row.name_prefix,
                 row.last_name,
-                group_id,
+                groups.get(row.group) if use_group and row.group else None,
                 row.year_level,
-                writer.date(row.birth_date),
+                date(row.birth_date) if row.birth_date else None,
                 row.email,
                 active,
                 enrolled,
                 None,
                 "",
                 "",
-                writer.now_db,
-                writer.now_db,
+                now,
+                now,
             )
         )
-        after = _student_values(row)
-        after["card_number"] = card
-        done.append((change, after))
     writer.insert(Patron, PATRON_INSERT_FIELDS, params)
-    return done
 
 
 def _update_existing(
@@ -463,42 +451,45 @@ def _deregister(plan: Plan, writer: _Writer, today: dt.date) -> None:
         )
 
 
+def _record_new(run: ImportRun, school: School, plan: Plan, writer: _Writer) -> None:
+    """One ImportChange per new student, written by the database itself (INSERT ... SELECT) from the rows just
+    inserted: `after` holds the student number, card number and group; the patron row holds the rest."""
+    if not plan.new:
+        return
+    q = writer.quote
+    p = {name: f"p.{q(_field(Patron, name).column)}" for name in PATRON_INSERT_FIELDS}
+    group_name = f"g.{q(_field(Group, 'name').column)}"
+    pairs = [("student_number", p["student_number"]), ("card_number", p["card_number"]), ("group", group_name)]
+    if connection.vendor == "postgresql":
+        after = "jsonb_build_object(" + ", ".join(f"'{key}', {column}" for key, column in pairs) + ")"
+    else:
+        after = "json_object(" + ", ".join(f"'{key}', {column}" for key, column in pairs) + ")"
+    name = f"TRIM(REPLACE({p['first_name']} || ' ' || {p['name_prefix']} || ' ' || {p['last_name']}, '  ', ' '))"
+    columns = ", ".join(q(_field(ImportChange, field).column) for field in CHANGE_INSERT_FIELDS)
+    sql = (
+        f"INSERT INTO {q(ImportChange._meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT %s, p.{q('id')}, %s, {p['student_number']}, {name}, NULL, NULL, {after} "
+        f"FROM {writer.table} p LEFT JOIN {q(Group._meta.db_table)} g ON g.{q('id')} = {p['group']} "
+        f"WHERE {p['school']} = %s AND {p['created_at']} = %s AND {p['kind']} = %s ORDER BY p.{q('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run.pk, Outcome.NEW, school.pk, writer.now_db, Patron.Kind.STUDENT])
+
+
 def _record_changes(
     run: ImportRun,
-    school: School,
-    new: list[tuple[PlannedChange, dict[str, Any]]],
     existing: list[tuple[PlannedChange, dict[str, Any], dict[str, Any]]],
     plan: Plan,
     writer: _Writer,
     today: dt.date,
 ) -> None:
-    before_field = ImportChange._meta.get_field("before")
-    after_field = ImportChange._meta.get_field("after")
+    before_field = _field(ImportChange, "before")
+    after_field = _field(ImportChange, "after")
 
     def as_json(field: models.Field[Any, Any], value: Any) -> Any:
         return field.get_db_prep_save(value, connection) if value is not None else None
 
-    new_ids: dict[str, int] = {}
-    if new:
-        keys = [change.student_number for change, _after in new]
-        for chunk in _chunks(keys):
-            new_ids.update(
-                Patron.objects.for_school(school).filter(student_number__in=chunk).values_list("student_number", "id")
-            )
     params: list[Sequence[Any]] = []
-    for change, after in new:
-        params.append(
-            (
-                run.pk,
-                new_ids.get(change.student_number),
-                Outcome.NEW,
-                change.student_number,
-                change.name[:300],
-                change.row,
-                None,
-                as_json(after_field, after),
-            )
-        )
     for change, before, after in existing:
         params.append(
             (
@@ -569,10 +560,11 @@ def apply_import(
         )
         writer = _Writer()
         groups, created_groups = _ensure_groups(school, plan)
-        new = _insert_new(school, plan, groups, writer, today)
+        _insert_new(school, plan, groups, writer, today)
+        _record_new(run, school, plan, writer)
         existing = _update_existing(plan, groups, snapshot, writer)
         _deregister(plan, writer, today)
-        _record_changes(run, school, new, existing, plan, writer, today)
+        _record_changes(run, existing, plan, writer, today)
         if created_groups:
             run.created_group_ids = created_groups
             run.save(update_fields=["created_group_ids"])

@@ -5,11 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mediatheek.studentimport import readers
 from mediatheek.studentimport.files import read_file, require_usable
 from mediatheek.studentimport.mapping import detect_mapping, normalise_header
-from mediatheek.studentimport.normalise import key_text, parse_date, parse_year_level
+from mediatheek.studentimport.normalise import (
+    key_text,
+    normalise_rows,
+    normalise_table,
+    parse_date,
+    parse_year_level,
+    rows_from_table,
+)
 from mediatheek.studentimport.readers import ReadError
 from mediatheek.studentimport.tests import makefiles
 
@@ -289,3 +298,24 @@ def test_flemish_edexml_without_brin_refused() -> None:
     with pytest.raises(ReadError) as refused:
         read(makefiles.fixture("edexml-2.1-voorbeeld-vlaanderen.xml"))
     assert "BRIN" in refused.value.message
+
+
+cells = st.one_of(
+    st.none(),
+    st.text(alphabet=" ab0É-\t", max_size=6),
+    st.integers(min_value=-3, max_value=50).map(float),
+    st.sampled_from([dt.date(2016, 5, 17), dt.datetime(2015, 1, 2, 0, 0), "31-02-2016", "1-2-2016", "x" * 45]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(cells, min_size=0, max_size=8), max_size=8), st.booleans())
+def test_fast_table_path_equals_generic_path(rows: list[list[object]], with_card: bool) -> None:
+    indexes = {"student_number": 0, "first_name": 1, "name_prefix": 2, "last_name": 3, "group": 4}
+    indexes |= {"year_level": 5, "birth_date": 6}
+    if with_card:
+        indexes["card_number"] = 7
+    numbers = list(range(1, len(rows) + 1))
+    fast = normalise_table(rows, numbers, 0, indexes)
+    generic = normalise_rows(rows_from_table(rows, numbers, 0, indexes))
+    assert fast == generic
