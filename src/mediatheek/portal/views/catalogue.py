@@ -82,9 +82,12 @@ NUR = {
 }
 
 
+AGE_LABELS = dict(AgeCode.choices)
+
+
 def facet_label(key: str, value: str) -> str:
     if key == "age_code":
-        return str(dict(AgeCode.choices).get(value, value))
+        return str(AGE_LABELS.get(value, value))
     if key == "language":
         return str(LANGUAGES.get(value, value))
     if key == "nur":
