@@ -92,6 +92,7 @@ class Plan:
     errors: list[RowError] = field(default_factory=list)
     active_before: int = 0  # active students of the school before the import
     protected: int = 0  # active students left alone because an error row names them
+    without_key: int = 0  # active students without a student number: left alone
 
     @property
     def counts(self) -> dict[str, int]:
@@ -143,9 +144,12 @@ def make_plan(
 
     by_key: dict[str, CurrentStudent] = {}
     for patron in current:
+        if patron.active and patron.is_student:
+            plan.active_before += 1
+            if not patron.student_number:
+                plan.without_key += 1  # added by hand without a number: never matched, never deregistered
         if patron.student_number:
             by_key[patron.student_number] = patron
-    plan.active_before = sum(1 for patron in by_key.values() if patron.active and patron.is_student)
 
     # A key on several rows, or a card number twice in the file: every such row is an error.
     rows = list(rows)

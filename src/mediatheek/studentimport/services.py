@@ -136,7 +136,6 @@ def _snapshot(school: School) -> _Snapshot:
     group_ids: dict[int, int | None] = {}
     rows = (
         Patron.objects.for_school(school)
-        .exclude(student_number="")
         .values_list(
             "id",
             "student_number",

@@ -135,6 +135,12 @@ def test_teacher_key_is_a_row_error_and_teachers_are_never_deregistered() -> Non
     assert plan([], [teacher]).deregistered == []
 
 
+def test_student_without_key_is_left_alone_but_counts_for_the_guard() -> None:
+    current = [student("1"), CurrentStudent(id=99, student_number="", last_name="Handmatig")]
+    result = plan([row("1")], current)
+    assert result.deregistered == [] and result.without_key == 1 and result.active_before == 2
+
+
 def test_guard() -> None:
     current = [student(str(n)) for n in range(1, 41)]
     keep = [row(str(n)) for n in range(1, 30)]  # 11 of 40 leave: 27.5 % and more than 10
@@ -220,7 +226,13 @@ def test_counts_add_up_and_reimport_is_unchanged(raw_rows: list[tuple], raw_curr
     # Every active student has exactly one outcome (or is protected by an error row).
     active = sum(1 for patron in current if patron.active)
     assert (
-        counts["moved"] + counts["updated"] + counts["unchanged"] + counts["deregistered"] + first.protected == active
+        counts["moved"]
+        + counts["updated"]
+        + counts["unchanged"]
+        + counts["deregistered"]
+        + first.protected
+        + first.without_key
+        == active
     )
     # Applying the plan and planning the same rows again: only "unchanged" (and the same error rows).
     second = make_plan(rows, [], apply_in_memory(first, current), school_year=YEAR, fields=fields)
