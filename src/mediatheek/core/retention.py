@@ -100,7 +100,9 @@ def run(*, now: dt.datetime | None = None, dry_run: bool = False, purge_files: b
                         summary=f"bewaartermijnen {library.name}: {counts['loans_anonymised']} uitleningen "
                         f"geanonimiseerd, {counts['patrons_deleted'] + counts['patrons_anonymised']} "
                         "uitgeschreven leners verwijderd",
-                        **counts,
+                        loans_anonymised=counts["loans_anonymised"],
+                        patrons_deleted=counts["patrons_deleted"],
+                        patrons_anonymised=counts["patrons_anonymised"],
                     )
         report.loans_anonymised += counts["loans_anonymised"]
         report.patrons_deleted += counts["patrons_deleted"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,7 +126,7 @@ def _plain(value: Any) -> Any:
 
 def export_xlsx(school: School, *, by: Any = None, request: Any = None) -> bytes:
     data = collect(school)
-    sheets = {
+    sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[Any]]]] = {
         label.replace(".", " ")[:31]: (names, [[_plain(v) for v in row] for row in rows])
         for label, (names, rows) in data.items()
     }

@@ -105,6 +105,7 @@ def test_no_template_needs_an_inline_script_or_style():
 @pytest.mark.skipif(shutil.which("bandit", path=str(Path(sys.executable).parent)) is None, reason="bandit missing")
 def test_bandit_finds_nothing_of_high_severity():
     bandit = shutil.which("bandit", path=str(Path(sys.executable).parent))
+    assert bandit is not None
     result = subprocess.run(
         [bandit, "-q", "-c", str(ROOT / "pyproject.toml"), "-r", str(SRC), "--severity-level", "high", "-f", "json"],
         capture_output=True,
