@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from mediatheek.reading.markdown import render_markdown
@@ -24,6 +25,12 @@ def star_text(stars: int | None) -> str:
         return ""
     value = max(0, min(5, round(stars)))
     return "★" * value + "☆" * (5 - value)
+
+
+@register.filter
+def is_past(day: Any) -> bool:
+    """An overdue due date is no promise to a child: the page then says "lent" without a date."""
+    return bool(day) and day < timezone.localdate()
 
 
 @register.simple_tag(takes_context=True)
