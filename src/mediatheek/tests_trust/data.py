@@ -108,6 +108,12 @@ def populate(school: Any, marker: str, *, content: str = "", title_marker: str =
         other_title = data.add("title", f.TitleFactory(title=f"Wens van {title_marker}"))
         data.add("wish", wish_model.objects.create(school=school, patron=patron, title=other_title))
 
+    stocktake_model, scan_model = _model("catalog.Stocktake"), _model("catalog.StocktakeScan")
+    if stocktake_model is not None:
+        stocktake = data.add("stocktake", stocktake_model.objects.create(school=school, shelf=f"Kast {marker}"))
+        if scan_model is not None:
+            scan_model.objects.create(stocktake=stocktake, barcode=copies[2].barcode, copy=copies[2])
+
     upload_model = _model("uploads.StudentUpload")
     if upload_model is not None:
         from mediatheek.uploads import storage
