@@ -114,8 +114,12 @@ def resolve_from(rules: Iterable[LoanRule], *, patron: Patron, age_code: str | N
     )
 
 
-def school_rules(school: School) -> list[LoanRule]:
-    return list(LoanRule.objects.for_school(school))
+def _school_id(school: School | int) -> int:
+    return school if isinstance(school, int) else school.pk
+
+
+def school_rules(school: School | int) -> list[LoanRule]:
+    return list(LoanRule.objects.filter(school_id=_school_id(school)))
 
 
 def resolve(*, patron: Patron, age_code: str | None = None, rules: Sequence[LoanRule] | None = None) -> EffectiveRule:
@@ -143,10 +147,10 @@ class Calendar:
         self.weekends_closed = weekends_closed
 
     @classmethod
-    def for_school(cls, school: School, *, around: dt.date | None = None) -> Calendar:
+    def for_school(cls, school: School | int, *, around: dt.date | None = None) -> Calendar:
         from mediatheek.schools.models import ClosedDay
 
-        closed = ClosedDay.objects.filter(school=school)
+        closed = ClosedDay.objects.filter(school_id=_school_id(school))
         if around is not None:
             # Only the periods that can matter for a due date in the coming two years.
             closed = closed.filter(end__gte=around - dt.timedelta(days=7), start__lte=around + dt.timedelta(days=730))
@@ -209,12 +213,14 @@ class DueDate:
     capped: bool  # True: cut back to the last school day before the summer holiday
 
 
-def due_date(*, school: School, rule: EffectiveRule, today: dt.date, calendar: Calendar | None = None) -> DueDate:
+def due_date(*, school: School | int, rule: EffectiveRule, today: dt.date, calendar: Calendar | None = None) -> DueDate:
     calendar = calendar or Calendar.for_school(school, around=today)
     return calendar.due_date(today, rule.loan_days)
 
 
-def hold_until(*, school: School, rule: EffectiveRule, today: dt.date, calendar: Calendar | None = None) -> dt.date:
+def hold_until(
+    *, school: School | int, rule: EffectiveRule, today: dt.date, calendar: Calendar | None = None
+) -> dt.date:
     """The last day a returned copy stays on hold: hold_days days from today, moved to the next open day."""
     calendar = calendar or Calendar.for_school(school, around=today)
     return calendar.next_open_day(today + dt.timedelta(days=max(rule.hold_days, 1)))

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -70,6 +70,8 @@ class Precheck:
     due: rules.DueDate | None = None
     rule: rules.EffectiveRule | None = None
     open_loan: Loan | None = None  # the copy's open loan to another patron (returned first when confirmed)
+    own_reservation: Reservation | None = None  # the patron's reservation of this title, collected with the loan
+    patron_loan_count: int = 0  # the patron's open loans besides this copy
 
     @property
     def ok(self) -> bool:
@@ -117,11 +119,30 @@ class CheckInResult:
 # --- Look-ups at the desk ------------------------------------------------------------------------------------
 
 
+# The columns the desk needs of a copy and its title: loading a whole Title row per scan is measurable.
+COPY_FIELDS = ("id", "barcode", "status", "school", "title", "title__id", "title__title", "title__age_code")
+PATRON_NAME_FIELDS = (
+    "patron__id",
+    "patron__first_name",
+    "patron__name_prefix",
+    "patron__last_name",
+    "patron__group__id",
+    "patron__group__name",
+)
+
+
 def find_copy(school: Any, barcode: str) -> Copy | None:
     barcode = (barcode or "").strip()
     if not barcode:
         return None
-    return Copy.objects.for_school(school).select_related("title").filter(barcode__iexact=barcode).first()
+    return (
+        Copy.objects.for_school(school)
+        .select_related("title")
+        .only(*COPY_FIELDS)
+        .filter(barcode__iexact=barcode)
+        .order_by()
+        .first()
+    )
 
 
 def find_patron(school: Any, card_number: str) -> Patron | None:
@@ -135,6 +156,17 @@ def open_loans(patron: Patron) -> QuerySet[Loan]:
     return (
         Loan.objects.filter(patron=patron, returned_at__isnull=True)
         .select_related("copy__title")
+        .only(
+            "id",
+            "due_date",
+            "renewals",
+            "checked_out_at",
+            "patron",
+            "copy__id",
+            "copy__barcode",
+            "copy__title__id",
+            "copy__title__title",
+        )
         .order_by("due_date", "checked_out_at")
     )
 
@@ -178,10 +210,22 @@ def queue_position(reservation: Reservation) -> int:
 
 
 def _lock_copy(copy: Copy) -> Copy:
-    return Copy.objects.select_for_update(of=("self",)).select_related("title", "school").get(pk=copy.pk)
+    """The copy, locked for the rest of the transaction (PostgreSQL: row lock; SQLite: the IMMEDIATE transaction
+    already holds the write lock, so re-reading the status is enough)."""
+    if not connection.features.has_select_for_update:
+        status = Copy.objects.filter(pk=copy.pk).values_list("status", flat=True).first()
+        if status is None:
+            raise DomainError(_("Dit exemplaar bestaat niet meer."), code="gone")
+        copy.status = status
+        return copy
+    return Copy.objects.select_for_update(of=("self",)).select_related("title").only(*COPY_FIELDS).get(pk=copy.pk)
 
 
 def _lock_patron(patron: Patron) -> Patron:
+    if not connection.features.has_select_for_update:
+        # SQLite: the IMMEDIATE transaction already holds the database's write lock; the object is fresh enough
+        # (the checks that matter query loans and reservations inside the transaction).
+        return patron
     locked = Patron.objects.select_for_update(of=("self",)).select_related("group", "school").get(pk=patron.pk)
     return locked
 
@@ -217,7 +261,20 @@ def checkout_precheck(*, copy: Copy, patron: Patron, today: dt.date | None = Non
     elif copy.status == Copy.Status.DAMAGED:
         pre.confirmations.append(Notice("damaged", _("Dit exemplaar staat als beschadigd. Toch uitlenen?")))
 
-    open_loan = Loan.objects.filter(copy=copy, returned_at__isnull=True).select_related("patron__group").first()
+    # One query for the copy's open loan (if any) and the patron's open loans.
+    open_loans_here = list(
+        Loan.objects.filter(Q(copy=copy) | Q(patron=patron), returned_at__isnull=True)
+        .select_related("patron__group", "copy__title")
+        .only("id", "due_date", "copy__id", "copy__title__id", "copy__title__age_code", *PATRON_NAME_FIELDS)
+        .order_by()
+    )
+    open_loan = next((loan for loan in open_loans_here if loan.copy_id == copy.pk), None)
+    loans = [
+        (loan.due_date, loan.copy.title.age_code)
+        for loan in open_loans_here
+        if loan.patron_id == patron.pk and loan.copy_id != copy.pk
+    ]
+    pre.patron_loan_count = len(loans)
     if open_loan is not None:
         if open_loan.patron_id == patron.pk:
             pre.blockers.append(
@@ -237,42 +294,40 @@ def checkout_precheck(*, copy: Copy, patron: Patron, today: dt.date | None = Non
                 )
             )
 
-    held = (
-        Reservation.objects.filter(held_copy=copy, status=Reservation.Status.READY)
+    # One query for every open reservation of this title here: the hold on this copy, the patron's own, the queue.
+    reservations = list(
+        Reservation.objects.filter(school_id=copy.school_id, title_id=copy.title_id, status__in=OPEN_RESERVATION)
         .select_related("patron__group")
-        .first()
+        .only("id", "status", "held_copy", "hold_until", "placed_at", *PATRON_NAME_FIELDS)
+        .order_by("placed_at", "id")
     )
-    if held is not None:
-        if held.patron_id != patron.pk:
-            pre.blockers.append(
-                Notice(
-                    "held_for_other",
-                    _("Dit boek ligt apart voor %(other)s (tot en met %(date)s).")
-                    % {"other": patron_label(held.patron), "date": day_label(held.hold_until or today)},
-                )
+    held = next((r for r in reservations if r.status == Reservation.Status.READY and r.held_copy_id == copy.pk), None)
+    own = next((r for r in reservations if r.patron_id == patron.pk), None)
+    first = next((r for r in reservations if r.status == Reservation.Status.WAITING), None)
+    pre.own_reservation = own
+    if held is not None and held.patron_id != patron.pk:
+        pre.blockers.append(
+            Notice(
+                "held_for_other",
+                _("Dit boek ligt apart voor %(other)s (tot en met %(date)s).")
+                % {"other": patron_label(held.patron), "date": day_label(held.hold_until or today)},
             )
-        else:
-            pre.notes.append(Notice("collects_reservation", _("%(name)s haalt een reservering op.") % {"name": name}))
-    else:
-        own = Reservation.objects.filter(patron=patron, title_id=copy.title_id, status__in=OPEN_RESERVATION).exists()
-        first = queue(copy.title, copy.school_id).first()
-        if own:
-            pre.notes.append(Notice("collects_reservation", _("%(name)s haalt een reservering op.") % {"name": name}))
-        elif first is not None:
-            pre.confirmations.append(
-                Notice(
-                    "reserved_for_other",
-                    _("Deze titel is gereserveerd door %(other)s. Toch uitlenen?")
-                    % {"other": patron_label(first.patron)},
-                )
+        )
+    elif own is not None:
+        pre.notes.append(Notice("collects_reservation", _("%(name)s haalt een reservering op.") % {"name": name}))
+    elif first is not None and held is None:
+        pre.confirmations.append(
+            Notice(
+                "reserved_for_other",
+                _("Deze titel is gereserveerd door %(other)s. Toch uitlenen?") % {"other": patron_label(first.patron)},
             )
+        )
 
-    school_rules = rules.school_rules(copy.school)
+    school_rules = rules.school_rules(copy.school_id)
     rule = rules.resolve(patron=patron, age_code=copy.title.age_code, rules=school_rules)
     general = rules.resolve(patron=patron, rules=school_rules) if rule.max_loans_per_material else rule
     pre.rule = rule
-    loans = Loan.objects.filter(patron=patron, returned_at__isnull=True).exclude(copy=copy)
-    count = loans.count()
+    count = len(loans)
     if count >= general.max_loans:
         pre.blockers.append(
             Notice(
@@ -286,7 +341,7 @@ def checkout_precheck(*, copy: Copy, patron: Patron, today: dt.date | None = Non
             )
         )
     elif rule.max_loans_per_material:
-        same = loans.filter(copy__title__age_code=rule.age_code).count()
+        same = sum(1 for _due, code in loans if code == rule.age_code)
         if same >= rule.max_loans:
             pre.blockers.append(
                 Notice(
@@ -295,7 +350,7 @@ def checkout_precheck(*, copy: Copy, patron: Patron, today: dt.date | None = Non
                     % {"name": name, "count": same, "code": rule.age_code},
                 )
             )
-    overdue = loans.filter(due_date__lt=today).count()
+    overdue = sum(1 for due_date, _code in loans if due_date < today)
     if overdue:
         text = ngettext(
             "%(name)s heeft %(count)d boek te laat.",
@@ -308,7 +363,7 @@ def checkout_precheck(*, copy: Copy, patron: Patron, today: dt.date | None = Non
             pre.confirmations.append(Notice("overdue", text + " " + _("Toch uitlenen?")))
         else:
             pre.notes.append(Notice("overdue", text))
-    pre.due = rules.due_date(school=copy.school, rule=rule, today=today)
+    pre.due = rules.due_date(school=copy.school_id, rule=rule, today=today)
     if pre.due.capped:
         pre.notes.append(
             Notice(
@@ -338,7 +393,7 @@ def check_out(*, copy: Copy, patron: Patron, by: Any, confirmed: bool = False, t
                 _close_loan(pre.open_loan, by=by, now=now)
             assert pre.due is not None
             loan = Loan.objects.create(
-                school=copy.school,
+                school_id=copy.school_id,
                 copy=copy,
                 patron=patron,
                 checked_out_at=now,
@@ -346,7 +401,8 @@ def check_out(*, copy: Copy, patron: Patron, by: Any, confirmed: bool = False, t
                 checked_out_by=by if getattr(by, "pk", None) else None,
             )
             loan.precheck = pre  # type: ignore[attr-defined] # the notes, for the desk's feedback
-            _fulfil_reservation(copy=copy, patron=patron, now=now)
+            if pre.own_reservation is not None:
+                _fulfil_reservation(reservation=pre.own_reservation, copy=copy, now=now)
             copy.status = Copy.Status.LENT
             copy.save(update_fields=["status"])
     except IntegrityError as error:
@@ -356,23 +412,15 @@ def check_out(*, copy: Copy, patron: Patron, by: Any, confirmed: bool = False, t
     return loan
 
 
-def _fulfil_reservation(*, copy: Copy, patron: Patron, now: dt.datetime) -> None:
+def _fulfil_reservation(*, reservation: Reservation, copy: Copy, now: dt.datetime) -> None:
     """The patron's own reservation for this title is collected with this loan. When the patron takes a copy
     other than the one held for them, the held copy passes to the next in the queue."""
-    reservation = (
-        Reservation.objects.select_for_update(of=("self",))
-        .filter(patron=patron, title_id=copy.title_id, status__in=OPEN_RESERVATION)
-        .order_by("placed_at", "id")
-        .first()
+    other_held = reservation.held_copy_id if reservation.held_copy_id not in (None, copy.pk) else None
+    Reservation.objects.filter(pk=reservation.pk, status__in=OPEN_RESERVATION).update(
+        status=Reservation.Status.FULFILLED, closed_at=now
     )
-    if reservation is None:
-        return
-    other_held = reservation.held_copy_id if reservation.held_copy_id != copy.pk else None
-    reservation.status = Reservation.Status.FULFILLED
-    reservation.closed_at = now
-    reservation.save(update_fields=["status", "closed_at"])
     if other_held is not None:
-        held = Copy.objects.select_for_update(of=("self",)).select_related("title", "school").get(pk=other_held)
+        held = _lock_copy(Copy.objects.select_related("title").only(*COPY_FIELDS).get(pk=other_held))
         _pass_on(held, today=timezone.localdate())
 
 
@@ -390,49 +438,92 @@ def check_in(*, copy: Copy, by: Any, today: dt.date | None = None) -> CheckInRes
     today = today or timezone.localdate()
     with transaction.atomic():
         copy = _lock_copy(copy)
-        loan = Loan.objects.filter(copy=copy, returned_at__isnull=True).select_related("patron__group").first()
+        loan = (
+            Loan.objects.filter(copy=copy, returned_at__isnull=True)
+            .select_related("patron__group")
+            .only(
+                "id",
+                "due_date",
+                "copy",
+                "returned_at",
+                "checked_in_by",
+                "patron__kind",
+                "patron__year_level",
+                "patron__school",
+                *PATRON_NAME_FIELDS,
+            )
+            .first()
+        )
         result = CheckInResult(copy=copy, loan=loan)
         if loan is not None:
             _close_loan(loan, by=by, now=timezone.now())
             result.days_late = max((today - loan.due_date).days, 0)
             if result.days_late and loan.patron is not None:
-                rule = rules.resolve(patron=loan.patron, age_code=copy.title.age_code)
+                rule = rules.resolve(
+                    patron=loan.patron, age_code=copy.title.age_code, rules=rules.school_rules(copy.school_id)
+                )
                 if rule.fines and rule.fine_per_day is not None:
                     result.fine = rule.fine_per_day * result.days_late
-        held = (
-            Reservation.objects.filter(held_copy=copy, status=Reservation.Status.READY)
-            .select_related("patron__group")
-            .first()
-        )
+        if connection.features.has_select_for_update:
+            held = (
+                Reservation.objects.filter(held_copy=copy, status=Reservation.Status.READY)
+                .select_related("patron__group")
+                .first()
+            )
+            first_waiting: Reservation | None | object = _UNKNOWN  # _hold_for_next locks and looks it up
+        else:
+            # SQLite (one writer at a time): one query for this copy's hold and the title's queue.
+            candidates = list(
+                Reservation.objects.filter(school_id=copy.school_id, title_id=copy.title_id)
+                .filter(
+                    Q(status=Reservation.Status.READY, held_copy=copy)
+                    | Q(status=Reservation.Status.WAITING, patron__status=Patron.Status.ACTIVE)
+                )
+                .select_related("patron__group")
+                .order_by("placed_at", "id")
+            )
+            held = next((r for r in candidates if r.status == Reservation.Status.READY), None)
+            first_waiting = next((r for r in candidates if r.status == Reservation.Status.WAITING), None)
         if held is not None:
             result.hold = held  # already on hold (scanned twice): say again for whom
         elif copy.status in (Copy.Status.LENT, Copy.Status.LOST, Copy.Status.AVAILABLE, Copy.Status.ON_HOLD):
             copy.status = Copy.Status.AVAILABLE
-            result.hold = _hold_for_next(copy, today=today)
+            result.hold = _hold_for_next(copy, today=today, candidate=first_waiting)
             copy.save(update_fields=["status"])
     return result
 
 
-def _hold_for_next(copy: Copy, *, today: dt.date) -> Reservation | None:
-    """Hold `copy` (locked by the caller) for the first waiting reservation of its title; None when nobody waits."""
-    reservation = (
-        Reservation.objects.select_for_update(of=("self",), **_skip_locked())
-        .filter(
-            school_id=copy.school_id,
-            title_id=copy.title_id,
-            status=Reservation.Status.WAITING,
-            patron__status=Patron.Status.ACTIVE,
+_UNKNOWN = object()
+
+
+def _hold_for_next(
+    copy: Copy, *, today: dt.date, candidate: Reservation | None | object = _UNKNOWN
+) -> Reservation | None:
+    """Hold `copy` (locked by the caller) for the first waiting reservation of its title; None when nobody waits.
+    `candidate`: that first waiting reservation when the caller already looked it up (SQLite)."""
+    if candidate is _UNKNOWN:
+        reservation = (
+            Reservation.objects.select_for_update(of=("self",), **_skip_locked())
+            .filter(
+                school_id=copy.school_id,
+                title_id=copy.title_id,
+                status=Reservation.Status.WAITING,
+                patron__status=Patron.Status.ACTIVE,
+            )
+            .order_by("placed_at", "id")
+            .first()
         )
-        .order_by("placed_at", "id")
-        .first()
-    )
-    if reservation is None:
+        if reservation is None:
+            return None
+        patron = Patron.objects.select_related("group").get(pk=reservation.patron_id)
+    elif isinstance(candidate, Reservation):
+        reservation, patron = candidate, candidate.patron
+    else:
         return None
-    patron = Patron.objects.select_related("group").get(pk=reservation.patron_id)
-    rule = rules.resolve(patron=patron, age_code=copy.title.age_code)
+    rule = rules.resolve(patron=patron, age_code=copy.title.age_code, rules=rules.school_rules(copy.school_id))
     reservation.status = Reservation.Status.READY
     reservation.held_copy = copy
-    reservation.hold_until = rules.hold_until(school=copy.school, rule=rule, today=today)
+    reservation.hold_until = rules.hold_until(school=copy.school_id, rule=rule, today=today)
     reservation.ready_at = timezone.now()
     reservation.save(update_fields=["status", "held_copy", "hold_until", "ready_at"])
     reservation.patron = patron
@@ -485,7 +576,7 @@ def renew(*, loan: Loan, by: Any, today: dt.date | None = None) -> Loan:
     today = today or timezone.localdate()
     with transaction.atomic():
         _lock_copy(loan.copy)
-        loan = Loan.objects.select_related("copy__title", "copy__school", "patron__group").get(pk=loan.pk)
+        loan = Loan.objects.select_related("copy__title", "patron__group", "patron__school").get(pk=loan.pk)
         title = loan.copy.title.title
         if not loan.is_open:
             raise DomainError(_("%(title)s is al ingeleverd.") % {"title": title}, code="returned")
@@ -524,7 +615,7 @@ def renew(*, loan: Loan, by: Any, today: dt.date | None = None) -> Loan:
                 _("%(title)s is gereserveerd door een andere lener en kan niet verlengd worden.") % {"title": title},
                 code="reserved",
             )
-        due = rules.due_date(school=loan.copy.school, rule=rule, today=today)
+        due = rules.due_date(school=loan.copy.school_id, rule=rule, today=today)
         if due.date <= loan.due_date:
             raise DomainError(
                 _("%(title)s kan niet later dan %(date)s ingeleverd worden.")

@@ -273,18 +273,16 @@ def test_expired_hold_goes_back_to_the_shelf(pupil, volunteer_a, school_a):
 def test_integrity_error_becomes_a_domain_error(pupil, volunteer_a, school_a, monkeypatch):
     copy = copy_of(school_a)
     LoanFactory(copy=copy, patron=PatronFactory(school=school_a))
-    # Pretend the pre-check did not see the open loan (as when another desk commits between check and insert).
-    monkeypatch.setattr(services.Loan.objects, "filter", _without_open_loans(services.Loan.objects.filter))
+    real = services.checkout_precheck
+
+    def blind(**kwargs):
+        # Pretend the pre-check did not see the open loan (another desk committing between check and insert).
+        pre = real(**kwargs)
+        pre.confirmations, pre.open_loan = [], None
+        return pre
+
+    monkeypatch.setattr(services, "checkout_precheck", blind)
     with pytest.raises(DomainError) as raced:
         services.check_out(copy=copy, patron=pupil, by=volunteer_a)
     assert raced.value.code == "race"
-
-
-def _without_open_loans(real_filter):
-    def fake(*args, **kwargs):
-        queryset = real_filter(*args, **kwargs)
-        if "copy" in kwargs and kwargs.get("returned_at__isnull"):
-            return queryset.none()
-        return queryset
-
-    return fake
+    assert Loan.objects.filter(copy=copy, returned_at__isnull=True).count() == 1

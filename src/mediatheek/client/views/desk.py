@@ -7,6 +7,7 @@ Forms post normally and redirect (works without JS); with htmx the same POST ans
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,7 +28,6 @@ from mediatheek.core.permissions import desk, managers
 from mediatheek.patrons.models import Patron
 
 FEEDBACK_KEY = "desk_feedback"
-RETURNS_KEY = "desk_returns"
 RETURN_LOG_LENGTH = 8
 
 
@@ -84,8 +84,8 @@ def _return_feedback(result: services.CheckInResult, *, from_card_field: bool = 
     return _feedback(level, " ".join(parts), title=_("Ingeleverd: %(title)s") % {"title": title})
 
 
-def _log_return(request: ClientRequest, result: services.CheckInResult) -> None:
-    entry = {
+def _return_entry(result: services.CheckInResult) -> dict[str, Any]:
+    return {
         "barcode": result.copy.barcode,
         "title": result.copy.title.title,
         "who": services.patron_label(result.patron) if result.loan else "",
@@ -93,8 +93,38 @@ def _log_return(request: ClientRequest, result: services.CheckInResult) -> None:
         "hold": services.patron_label(result.hold.patron) if result.hold else "",
         "lent": result.loan is not None,
     }
-    log = [entry, *request.session.get(RETURNS_KEY, [])][:RETURN_LOG_LENGTH]
-    request.session[RETURNS_KEY] = log
+
+
+def _recent_returns(request: ClientRequest) -> list[dict[str, Any]]:
+    """The running list on the Inleveren screen: what this desk account returned in the last hours."""
+    since = timezone.now() - dt.timedelta(hours=8)
+    loans = list(
+        Loan.objects.for_school(request.school)
+        .filter(checked_in_by=request.user, returned_at__gte=since)
+        .select_related("copy__title", "patron__group")
+        .order_by("-returned_at")[:RETURN_LOG_LENGTH]
+    )
+    holds = {
+        reservation.held_copy_id: reservation
+        for reservation in Reservation.objects.filter(
+            held_copy__in=[loan.copy_id for loan in loans], status=Reservation.Status.READY
+        ).select_related("patron__group")
+    }
+    entries = []
+    for loan in loans:
+        hold = holds.get(loan.copy_id)
+        returned_on = timezone.localdate(loan.returned_at) if loan.returned_at else timezone.localdate()
+        entries.append(
+            {
+                "barcode": loan.copy.barcode,
+                "title": loan.copy.title.title,
+                "who": services.patron_label(loan.patron),
+                "late": max((returned_on - loan.due_date).days, 0),
+                "hold": services.patron_label(hold.patron) if hold else "",
+                "lent": True,
+            }
+        )
+    return entries
 
 
 # --- Uitlenen: the start screen (scan a card) -----------------------------------------------------------------
@@ -132,7 +162,6 @@ def scan_card(request: ClientRequest) -> HttpResponse:
     copy = services.find_copy(request.school, code)
     if copy is not None:
         result = services.check_in(copy=copy, by=request.user)
-        _log_return(request, result)
         feedback = _return_feedback(result, from_card_field=True)
         return _respond(request, start_url, feedback, lambda fb: _render_start(request, fb))
     if not code.isdigit():
@@ -148,11 +177,17 @@ def _render_start(request: ClientRequest, feedback: dict[str, str] | None) -> Ht
 # --- The patron's desk screen --------------------------------------------------------------------------------
 
 
-def _patron_context(request: ClientRequest, patron: Patron, feedback: dict[str, str] | None) -> dict[str, Any]:
+def _patron_context(
+    request: ClientRequest,
+    patron: Patron,
+    feedback: dict[str, str] | None,
+    rule: rules.EffectiveRule | None = None,
+) -> dict[str, Any]:
     today = timezone.localdate()
     loans = list(services.open_loans(patron))
     reservations = list(services.open_reservations(patron))
-    rule = rules.resolve(patron=patron)
+    if rule is None or rule.max_loans_per_material:
+        rule = rules.resolve(patron=patron)
     attention: list[tuple[str, str]] = []
     if not patron.is_active:
         attention.append(("error", _("Uitgeschreven: kan niet lenen.")))
@@ -169,6 +204,7 @@ def _patron_context(request: ClientRequest, patron: Patron, feedback: dict[str, 
     return {
         "patron": patron,
         "loans": loans,
+        "loan_count": len(loans),
         "reservations": reservations,
         "rule": rule,
         "today": today,
@@ -178,8 +214,13 @@ def _patron_context(request: ClientRequest, patron: Patron, feedback: dict[str, 
     }
 
 
-def _render_patron(request: ClientRequest, patron: Patron, feedback: dict[str, str] | None) -> HttpResponse:
-    return render(request, "client/desk/_patron_panel.html", _patron_context(request, patron, feedback))
+def _render_patron(
+    request: ClientRequest,
+    patron: Patron,
+    feedback: dict[str, str] | None,
+    rule: rules.EffectiveRule | None = None,
+) -> HttpResponse:
+    return render(request, "client/desk/_patron_main.html", _patron_context(request, patron, feedback, rule))
 
 
 def _patron(request: ClientRequest, pk: int) -> Patron:
@@ -200,9 +241,11 @@ def patron_scan(request: ClientRequest, pk: int) -> HttpResponse:
     patron = _patron(request, pk)
     url = reverse("client:desk_patron", args=[patron.pk])
     code = request.POST.get("code", "").strip()
+    context: dict[str, Any] = {"patron": patron, "today": timezone.localdate()}
 
     def panel(fb: dict[str, str] | None) -> HttpResponse:
-        return _render_patron(request, patron, fb)
+        # htmx: only the scan panel; a new loan rides along as a table row and the new count (out of band).
+        return render(request, "client/desk/_scan_panel.html", {**context, "feedback": fb})
 
     if not code:
         return _respond(request, url, None, panel)
@@ -232,12 +275,17 @@ def patron_scan(request: ClientRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         feedback = _feedback("error", str(error), title=copy.title.title)
     else:
-        notes = [str(note) for note in getattr(loan, "precheck", services.Precheck()).notes]
+        precheck: services.Precheck = getattr(loan, "precheck", services.Precheck())
+        rule = precheck.rule
+        if rule is None or rule.max_loans_per_material:
+            rule = rules.resolve(patron=patron)
+        loan.copy = copy
+        context.update(new_loan=loan, loan_count=precheck.patron_loan_count + 1, rule=rule)
+        notes = [str(note) for note in precheck.notes]
         text = _("Inleveren op %(date)s.") % {"date": services.day_label(loan.due_date)}
         feedback = _feedback(
             "success", " ".join([text, *notes]), title=_("Uitgeleend: %(title)s") % {"title": copy.title.title}
         )
-    patron.refresh_from_db()
     return _respond(request, url, feedback, panel)
 
 
@@ -348,7 +396,7 @@ def return_screen(request: ClientRequest) -> HttpResponse:
 
 
 def _return_context(request: ClientRequest, feedback: dict[str, str] | None) -> dict[str, Any]:
-    return {"feedback": feedback, "returns": request.session.get(RETURNS_KEY, [])}
+    return {"feedback": feedback, "returns": _recent_returns(request)}
 
 
 @desk
@@ -357,8 +405,10 @@ def return_scan(request: ClientRequest) -> HttpResponse:
     code = request.POST.get("code", "").strip()
     url = reverse("client:desk_return")
 
+    entry: dict[str, Any] | None = None
+
     def panel(fb: dict[str, str] | None) -> HttpResponse:
-        return render(request, "client/desk/_return_panel.html", _return_context(request, fb))
+        return render(request, "client/desk/_return_panel.html", {"feedback": fb, "entry": entry})
 
     if not code:
         return _respond(request, url, None, panel)
@@ -373,7 +423,7 @@ def return_scan(request: ClientRequest) -> HttpResponse:
             return redirect("client:desk_patron", pk=patron.pk)
         return _respond(request, url, _feedback("error", _("Onbekend boeknummer: %(code)s") % {"code": code}), panel)
     result = services.check_in(copy=copy, by=request.user)
-    _log_return(request, result)
+    entry = _return_entry(result)
     return _respond(request, url, _return_feedback(result), panel)
 
 
