@@ -166,3 +166,30 @@ def test_school_uploads_library_is_told_and_imports(
     page.get_by_text("De import is ongedaan gemaakt.").wait_for()
     screenshot(page, "11-ongedaan")
     assert not Patron.objects.filter(school=school, status=Patron.Status.ACTIVE).exists()
+
+
+def test_guard_asks_for_confirmation_in_the_wizard(page: Any, live_server: Any, screenshot: Any) -> None:
+    from mediatheek.uploads.tests.helpers import make_upload
+
+    school = f.SchoolFactory(code="11AA00", name="OBS De Regenboog", slug="regenboog")
+    for n in range(20):
+        f.PatronFactory(school=school, student_number=f"9{n:03d}")
+    make_upload(school, data=exports.xlsx_bytes({"Leerlingen": (HEADER, STUDENTS)}), filename="alleen-groep-5.xlsx")
+    f.staff(username="bieb-import", may_import_students=True)
+
+    page.goto("/client/leerlingbestanden/")
+    page.get_by_label("Gebruikersnaam").fill("bieb-import")
+    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.locator("table.uploads").get_by_role("link", name="Importeren").first.click()
+    page.get_by_role("button", name="Volgende: voorbeeld bekijken").click()
+    apply_button = page.get_by_role("button", name="Importeren", exact=True)
+    page.get_by_role("heading", name="Let op: veel leerlingen worden uitgeschreven").wait_for()
+    assert apply_button.is_disabled()
+    screenshot(page, "01-guard")
+    page.get_by_label("Ik heb de lijst gecontroleerd").check()
+    assert apply_button.is_enabled()
+    apply_button.click()
+    page.get_by_role("button", name="Ongedaan maken").wait_for()
+    screenshot(page, "02-applied")
+    assert Patron.objects.filter(school=school, status=Patron.Status.ACTIVE).count() == 4
