@@ -133,9 +133,10 @@ class Copy(models.Model):
         verbose_name = _("exemplaar")
         verbose_name_plural = _("exemplaren")
         indexes = [
-            models.Index(fields=["school", "status"]),
             # search: "does this school hold / have on the shelf a copy of this title"
             models.Index(fields=["title", "school", "status"], name="catalog_copy_title_school"),
+            # search without text ("which titles does this school hold") and per-school status counts
+            models.Index(fields=["school", "status", "title"], name="catalog_copy_school_titles"),
             models.Index(fields=["school", "created_at"], name="catalog_copy_school_added"),
         ]
 

@@ -13,7 +13,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
@@ -46,11 +46,20 @@ class SearchResults:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
+# A word this short only matches as a whole word: "d" or "de" as a prefix would match most of the catalogue.
+MIN_PREFIX = 3
+# Little words are left out of the match when the query has other words (they are in most titles).
+STOPWORDS = frozenset(["de", "het", "een", "en", "van", "der", "den", "in", "op", "te", "ter", "ten", "t", "of"])
+# Above this many matches (library-wide) the order is newest first instead of relevance: ranking a large part of
+# the catalogue costs more than it is worth while someone is still typing.
+RANK_LIMIT = 5000
+
+
 def _match_expression(words: list[str]) -> str:
     """Every word must match, as a whole word or as the start of one; a whole-word match ranks higher."""
     if connection.vendor == "postgresql":
-        return " & ".join(f"({word} | {word}:*)" for word in words)
-    return " AND ".join(f'("{word}" OR "{word}"*)' for word in words)
+        return " & ".join(f"({word} | {word}:*)" if len(word) >= MIN_PREFIX else word for word in words)
+    return " AND ".join(f'("{word}" OR "{word}"*)' if len(word) >= MIN_PREFIX else f'"{word}"' for word in words)
 
 
 def _with_match(queryset: QuerySet[Title], words: list[str], *, ranked: bool) -> QuerySet[Title]:
@@ -86,10 +95,43 @@ def _with_match(queryset: QuerySet[Title], words: list[str], *, ranked: bool) ->
     return queryset.filter(condition)
 
 
+def _broad(words: list[str]) -> bool:
+    """Does the match hit more than RANK_LIMIT titles? Counted in the index only, and never past the limit."""
+    match = _match_expression(words)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM catalog_title "
+                "WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) LIMIT %s) AS hits",
+                [match, RANK_LIMIT + 1],
+            )
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM catalog_title_fts WHERE catalog_title_fts MATCH %s LIMIT %s)",
+                [match, RANK_LIMIT + 1],
+            )
+        else:
+            return False
+        row = cursor.fetchone()
+    return bool(row and row[0] > RANK_LIMIT)
+
+
 def held_by(school: School, *, available_only: bool = False) -> Exists:
+    """Per title: does the school hold a copy (or have one on the shelf)? Probed per matching title."""
     copies = Copy.objects.filter(title=OuterRef("pk"), school=school)
     copies = copies.filter(status=Copy.Status.AVAILABLE) if available_only else copies.exclude(status__in=GONE)
     return Exists(copies)
+
+
+def _held_title_ids(school: School, *, available_only: bool) -> QuerySet[Copy, dict[str, Any]]:
+    """The titles a school holds, read from the copies index once (cheaper than a probe per title when there is
+    no text match to start from)."""
+    copies = Copy.objects.filter(school=school)
+    if available_only:
+        copies = copies.filter(status=Copy.Status.AVAILABLE)
+    else:
+        copies = copies.filter(status__in=[s for s in Copy.Status.values if s not in GONE])
+    return copies.values("title_id")
 
 
 def search_titles(
@@ -107,21 +149,32 @@ def search_titles(
     the shelf there. `filters` keys: age_code, avi_level, nur, language (others are ignored).
     """
     words = query_words(query or "")[:MAX_WORDS]
+    if any(word not in STOPWORDS for word in words):
+        words = [word for word in words if word not in STOPWORDS]
     base: QuerySet[Title] = Title.objects.all()
     for key, value in (filters or {}).items():
         if key in FACET_FIELDS and value:
             base = base.filter(**{key: value})
-    if school is not None:
+    if school is not None and words:
         base = base.filter(held_by(school, available_only=available_only))
+    elif school is not None:
+        base = base.filter(pk__in=_held_title_ids(school, available_only=available_only))
     elif available_only:
         base = base.filter(Exists(Copy.objects.filter(title=OuterRef("pk"), status=Copy.Status.AVAILABLE)))
 
     if words:
         matching = _with_match(base, words, ranked=False)
-        page_qs = _with_match(base, words, ranked=True)
+        broad = _broad(words)
+        if broad and connection.vendor == "sqlite":
+            # Walk the index backwards (its rowid is the title id) and stop at the page: no sort of all matches.
+            page_qs = matching.extra(order_by=["-catalog_title_fts.rowid"])
+        elif broad:
+            page_qs = matching.order_by("-id")
+        else:
+            page_qs = _with_match(base, words, ranked=True)
     else:
         matching = base
-        page_qs = base.order_by("-created_at", "-id")
+        page_qs = base.order_by("-id")  # newest first: ids grow with time, and the primary key needs no sort
 
     # One grouped query gives the total and all four facets.
     combos = matching.order_by().values_list(*FACET_FIELDS).annotate(n=Count("id"))

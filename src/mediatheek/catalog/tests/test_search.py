@@ -120,8 +120,8 @@ def test_edits_update_index_and_bulk_create_indexes() -> None:
     title.save()
     assert search_titles("eerste").total == 0
     assert search_titles("tweede").total == 1
-    Title.objects.bulk_create([Title(title="Bulkboek één"), Title(title="Bulkboek twee")])
-    assert search_titles("bulkboek een").total == 1
+    Title.objects.bulk_create([Title(title="Bulkboek drieën"), Title(title="Bulkboek twee")])
+    assert search_titles("bulkboek drieen").total == 1
     Title.objects.filter(pk=title.pk).update(keywords="geheimwoord")
     title.refresh_from_db()
     reindex_title(title)
@@ -148,3 +148,21 @@ def test_whole_word_ranks_above_prefix() -> None:
     results = search_titles("zoe")
     assert results.total == 2
     assert results.titles[0].pk == zoe.pk
+
+
+def test_short_words_match_whole_words_only_and_little_words_are_skipped() -> None:
+    de = TitleFactory(title="De heks")
+    dertien = TitleFactory(title="Dertien")
+    assert ids(search_titles("de")) == {de.pk}
+    assert ids(search_titles("der")) == {dertien.pk}
+    assert ids(search_titles("de dertien")) == {dertien.pk}  # "de" is left out when there is more
+
+
+def test_broad_queries_are_ordered_newest_first(monkeypatch: Any) -> None:
+    from mediatheek.catalog import search
+
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    made = [TitleFactory(title=f"Heksenboek {n}") for n in range(4)]
+    results = search_titles("heksen")
+    assert results.total == 4
+    assert [t.pk for t in results.titles] == [t.pk for t in reversed(made)]
