@@ -123,7 +123,7 @@ def held_by(school: School, *, available_only: bool = False) -> Exists:
     return Exists(copies)
 
 
-def _held_title_ids(school: School, *, available_only: bool) -> QuerySet[Copy, dict[str, Any]]:
+def _held_title_ids(school: School, *, available_only: bool) -> QuerySet[Copy, Any]:
     """The titles a school holds, read from the copies index once (cheaper than a probe per title when there is
     no text match to start from)."""
     copies = Copy.objects.filter(school=school)
