@@ -115,6 +115,7 @@ def test_overdue_list_and_pdf_per_group(client, admin_a, school_a, school_b):
     client.force_login(admin_a)
     body = client.get(reverse("client:overdue_list")).content.decode()
     assert "Laatkomer" in body and "Pluk van de Petteflet" in body and "Betalaat" not in body
+    assert '<td class="number">4</td>' in body  # days late
     text = pdf_text(client.get(reverse("client:overdue_pdf"), {"groep": group.pk}))
     assert "Groep 5A" in text and "Laatkomer" in text and "Pluk van de Petteflet" in text
     assert AuditEvent.objects.filter(action="print", school=school_a).exists()

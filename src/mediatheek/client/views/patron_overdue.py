@@ -36,6 +36,9 @@ def overdue_list(request: ClientRequest) -> HttpResponse:
     group = _group(request)
     today = timezone.localdate()
     by_group = overdue_by_group(request.school, group=group, today=today)
+    for _shown_group, loans in by_group:
+        for loan in loans:
+            setattr(loan, "days_late", (today - loan.due_date).days)  # noqa: B010 - a display value for the template
     return render(
         request,
         "client/patrons/overdue.html",
@@ -45,7 +48,7 @@ def overdue_list(request: ClientRequest) -> HttpResponse:
             "groups": current_groups(request.school),
             "today": today,
             "interval": REMINDER_INTERVAL_DAYS,
-            "total": sum(len(loans) for _group, loans in by_group),
+            "total": sum(len(loans) for _shown_group, loans in by_group),
         },
     )
 
@@ -58,7 +61,7 @@ def overdue_pdf(request: ClientRequest) -> HttpResponse:
     services.record_print(
         school=request.school,
         what="te-laatlijst" + (f" {group.name}" if group else ""),
-        count=sum(len(loans) for _group, loans in by_group),
+        count=sum(len(loans) for _shown_group, loans in by_group),
         by=request.user,
         request=request,
     )
