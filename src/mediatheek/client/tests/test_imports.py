@@ -101,6 +101,13 @@ def test_download_is_the_original_file_and_audited(client, importer, upload_b):
     assert upload_b.download_count == 1
 
 
+def test_download_keeps_an_accented_file_name(client, importer, school_a):
+    upload = make_upload(school_a, filename="Basisschool Zoë 11AA00.xlsx")
+    client.force_login(importer)
+    response = client.get(reverse("client:upload_download", args=[upload.pk]))
+    assert "filename*=utf-8''Basisschool%20Zo%C3%AB%2011AA00.xlsx" in response["Content-Disposition"]
+
+
 def test_removed_file_cannot_be_downloaded(client, importer, upload_b):
     from mediatheek.uploads.services import remove_file
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -143,7 +144,11 @@ def upload_download(request: ClientRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error.message))
         return redirect("client:upload_list")
-    response = exports.download(data, upload.filename.replace('"', ""), "application/octet-stream")
+    response = HttpResponse(data, content_type="application/octet-stream")
+    # RFC 6266 with filename*: a school's file name with accents ("Zoë") arrives as it was sent.
+    response["Content-Disposition"] = content_disposition_header(True, upload.filename)
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
