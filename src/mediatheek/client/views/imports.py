@@ -146,7 +146,7 @@ def upload_download(request: ClientRequest, pk: int) -> HttpResponse:
         return redirect("client:upload_list")
     response = HttpResponse(data, content_type="application/octet-stream")
     # RFC 6266 with filename*: a school's file name with accents ("Zoë") arrives as it was sent.
-    response["Content-Disposition"] = content_disposition_header(True, upload.filename)
+    response["Content-Disposition"] = content_disposition_header(True, upload.filename) or "attachment"
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
