@@ -183,25 +183,38 @@ def check_zip_sizes(infos: list[zipfile.ZipInfo]) -> None:
 # --- spreadsheets ----------------------------------------------------------------------------------------------
 
 
+def _reraise_unless_calamine_failure(error: BaseException) -> None:
+    """calamine's Rust code can panic on a damaged file (found by the trust fuzz tests): pyo3's PanicException
+    is a BaseException, not an Exception. Treat it as a damaged file; let KeyboardInterrupt and the like through."""
+    if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
+        raise error
+
+
 def read_spreadsheet_sheets(data: bytes, file_format: str) -> Iterator[Table]:
     """The workbook's sheets, first to last, as tables (hidden sheets and empty ones skipped)."""
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         raise ReadError(_("Het bestand is beveiligd met een wachtwoord. Sla het op zonder wachtwoord."))
-    except Exception:  # calamine raises several error types for a damaged workbook
+    except BaseException as error:  # calamine raises several error types for a damaged workbook
+        _reraise_unless_calamine_failure(error)
         raise ReadError(_("Het bestand is beschadigd of geen geldig %(format)s-bestand.") % {"format": file_format})
-    visible = [
-        meta.name
-        for meta in workbook.sheets_metadata
-        if meta.visible == python_calamine.SheetVisibleEnum.Visible
-        and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
-    ] or list(workbook.sheet_names)
+    try:
+        visible = [
+            meta.name
+            for meta in workbook.sheets_metadata
+            if meta.visible == python_calamine.SheetVisibleEnum.Visible
+            and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ] or list(workbook.sheet_names)
+    except BaseException as error:
+        _reraise_unless_calamine_failure(error)
+        raise ReadError(_("Het bestand is beschadigd of geen geldig %(format)s-bestand.") % {"format": file_format})
     for name in visible:
         try:
             sheet = workbook.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
-        except Exception:
+        except BaseException as error:
+            _reraise_unless_calamine_failure(error)
             raise ReadError(_("Het werkblad %(sheet)s kan niet gelezen worden.") % {"sheet": name})
         if not rows:
             continue
