@@ -153,33 +153,34 @@ def make_plan(
 
     # A key on several rows, or a card number twice in the file: every such row is an error.
     rows = list(rows)
-    key_counts = Counter(row.student_number for row in rows)
-    card_counts = Counter(row.card_number for row in rows if row.card_number)
-    usable: list[StudentRow] = []
-    for row in rows:
-        message = ""
-        if key_counts[row.student_number] > 1:
-            message = _("Leerlingnummer %(key)s staat op meer dan één regel.") % {"key": row.student_number}
-        elif row.card_number and card_counts[row.card_number] > 1:
-            message = _("Pasnummer %(card)s staat op meer dan één regel.") % {"card": row.card_number}
-        elif row.card_number in foreign_card_numbers:
-            message = _("Pasnummer %(card)s is al van een andere lener.") % {"card": row.card_number}
-        else:
-            owner = by_key.get(row.student_number)
-            if owner is not None and not owner.is_student:
+    dup_keys = {key for key, n in Counter(row.student_number for row in rows).items() if n > 1}
+    dup_cards = {card for card, n in Counter(row.card_number for row in rows if row.card_number).items() if n > 1}
+    teacher_keys = {key for key, patron in by_key.items() if not patron.is_student}
+    usable: list[StudentRow] = rows
+    if dup_keys or dup_cards or foreign_card_numbers or teacher_keys:
+        usable = []
+        for row in rows:
+            message = ""
+            if row.student_number in dup_keys:
+                message = _("Leerlingnummer %(key)s staat op meer dan één regel.") % {"key": row.student_number}
+            elif row.card_number in dup_cards:
+                message = _("Pasnummer %(card)s staat op meer dan één regel.") % {"card": row.card_number}
+            elif row.card_number in foreign_card_numbers:
+                message = _("Pasnummer %(card)s is al van een andere lener.") % {"card": row.card_number}
+            elif row.student_number in teacher_keys:
                 message = _("Leerlingnummer %(key)s hoort bij een leerkracht.") % {"key": row.student_number}
-        if message:
-            error_rows.append(
-                RowError(
-                    row=row.row,
-                    message=message,
-                    student_number=row.student_number,
-                    first_name=row.first_name,
-                    last_name=row.last_name,
+            if message:
+                error_rows.append(
+                    RowError(
+                        row=row.row,
+                        message=message,
+                        student_number=row.student_number,
+                        first_name=row.first_name,
+                        last_name=row.last_name,
+                    )
                 )
-            )
-        else:
-            usable.append(row)
+            else:
+                usable.append(row)
     error_rows.sort(key=lambda error: error.row)
     plan.errors = error_rows
 
