@@ -144,7 +144,7 @@ def test_return_screen_shows_borrower_lateness_and_hold(client, volunteer_a, pup
     client.force_login(volunteer_a)
     assert client.get(reverse("client:desk_return")).status_code == 200
     body = client.post(reverse("client:desk_return_scan"), {"code": copy.barcode}, **HTMX).content.decode()
-    assert "Sanne Lezer" in body and "2 dag(en) te laat" in body
+    assert "Sanne Lezer" in body and "2 dagen te laat" in body
     assert "Apart leggen voor Fleur Wachter" in body
     copy.refresh_from_db()
     assert copy.status == Copy.Status.ON_HOLD

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mediatheek.catalog.models import Copy, Title
@@ -65,7 +66,14 @@ def _return_feedback(result: services.CheckInResult, *, from_card_field: bool = 
     else:
         who = services.patron_label(result.patron)
         if result.late:
-            parts.append(_("Geleend door %(who)s. %(days)d dag(en) te laat.") % {"who": who, "days": result.days_late})
+            parts.append(
+                ngettext(
+                    "Geleend door %(who)s. %(days)d dag te laat.",
+                    "Geleend door %(who)s. %(days)d dagen te laat.",
+                    result.days_late,
+                )
+                % {"who": who, "days": result.days_late}
+            )
             if result.fine:
                 parts.append(_("Boete: € %(fine)s.") % {"fine": f"{result.fine:.2f}".replace(".", ",")})
             level = "warning"
@@ -195,7 +203,13 @@ def _patron_context(
         attention.append(("error", _("Geblokkeerd: %(reason)s") % {"reason": patron.blocked_reason}))
     overdue = [loan for loan in loans if loan.due_date < today]
     if overdue:
-        attention.append(("warning", _("%(count)d boek(en) te laat.") % {"count": len(overdue)}))
+        attention.append(
+            (
+                "warning",
+                ngettext("%(count)d boek te laat.", "%(count)d boeken te laat.", len(overdue))
+                % {"count": len(overdue)},
+            )
+        )
     if len(loans) >= rule.max_loans:
         attention.append(("warning", _("Maximum bereikt: %(max)d boeken.") % {"max": rule.max_loans}))
     for reservation in reservations:
@@ -316,7 +330,10 @@ def renew_all(request: ClientRequest, pk: int) -> HttpResponse:
     result = services.renew_all(patron=patron, by=request.user)
     parts = []
     if result.renewed:
-        parts.append(_("%(count)d boek(en) verlengd.") % {"count": len(result.renewed)})
+        parts.append(
+            ngettext("%(count)d boek verlengd.", "%(count)d boeken verlengd.", len(result.renewed))
+            % {"count": len(result.renewed)}
+        )
     parts.extend(message for _loan, message in result.refused)
     if not parts:
         parts.append(_("Er is niets te verlengen."))
