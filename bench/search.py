@@ -20,6 +20,7 @@ Target (issue 5): request p95 < 50 ms on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import random
@@ -28,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -265,6 +267,32 @@ def insert_rows(model: Any, columns: list[str], rows: list[list[Any]]) -> None:
         cursor.executemany(sql, rows)
 
 
+@contextlib.contextmanager
+def indexes_dropped(table: str) -> Iterator[None]:
+    """Drop a table's secondary indexes while it is filled, and build them once afterwards (much faster)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+                "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+                [table],
+            )
+        indexes = cursor.fetchall()
+        for name, _sql in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _name, sql in indexes:
+            cursor.execute(sql)
+
+
 def generate(titles: int, copies: int, schools: int, seed: int = 5) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
@@ -298,7 +326,7 @@ def generate(titles: int, copies: int, schools: int, seed: int = 5) -> dict[str,
          "age_code", "nur", "subjects", "summary", "search_text", "created_at"],
     )  # fmt: skip
     batch: list[list[Any]] = []
-    with transaction.atomic():
+    with indexes_dropped(Title._meta.db_table), transaction.atomic():
         for n in range(titles):
             first, last = rng.choice(FIRST), rng.choice(LAST)
             words = f"{rng.choice(['De', 'Het', 'Een'])} {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
@@ -344,8 +372,9 @@ def generate(titles: int, copies: int, schools: int, seed: int = 5) -> dict[str,
     )
     statuses = ["available"] * 75 + ["lent"] * 20 + ["lost"] * 2 + ["withdrawn"] * 3
     lent_rows: list[tuple[int, int]] = []  # (barcode number, school)
+    moments = [connection.ops.adapt_datetimefield_value(now - dt.timedelta(days=day)) for day in range(3001)]
     batch = []
-    with transaction.atomic():
+    with indexes_dropped(Copy._meta.db_table), transaction.atomic():
         for n in range(copies):
             index = int(len(title_ids) * (rng.random() ** 2.2))
             row = list(c_base)
@@ -353,7 +382,7 @@ def generate(titles: int, copies: int, schools: int, seed: int = 5) -> dict[str,
             row[c_school] = rng.choice(school_ids)
             row[c_barcode] = f"B{n:09d}"
             row[c_status] = rng.choice(statuses)
-            row[c_created] = now - dt.timedelta(days=rng.randint(0, 3000))
+            row[c_created] = moments[rng.randint(0, 3000)]
             if row[c_status] == "lent":
                 lent_rows.append((n, row[c_school]))
             batch.append(row)
@@ -370,12 +399,13 @@ def generate(titles: int, copies: int, schools: int, seed: int = 5) -> dict[str,
         Loan, loan_sample, ["school", "copy", "checked_out_at", "due_date"]
     )
     batch = []
-    with transaction.atomic():
+    with indexes_dropped(Loan._meta.db_table), transaction.atomic():
         for n, school_id in lent_rows:
             row = list(l_base)
             row[l_school], row[l_copy] = school_id, barcode_to_id[f"B{n:09d}"]
             out = now - dt.timedelta(days=rng.randint(0, 40))
-            row[l_out], row[l_due] = out, (out + dt.timedelta(days=21)).date()
+            row[l_out] = connection.ops.adapt_datetimefield_value(out)
+            row[l_due] = connection.ops.adapt_datefield_value((out + dt.timedelta(days=21)).date())
             batch.append(row)
             if len(batch) == 20_000:
                 insert_rows(Loan, l_columns, batch)

@@ -120,6 +120,8 @@ def test_search_filter_and_open_a_title(browser: Any, live_server: Any, library:
     size = PHONE if viewport == "phone" else DESKTOP
     context = browser.new_context(base_url=live_server.url, viewport=size, locale="nl-NL")
     page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto("/regenboog/")
     # The search box is the first thing on the page after the heading.
     box = page.get_by_label("Zoek een boek")
@@ -159,6 +161,8 @@ def test_search_filter_and_open_a_title(browser: Any, live_server: Any, library:
     assert_accessible(page)
     # Nothing on the page is wider than the phone.
     assert page.evaluate("() => document.documentElement.scrollWidth") <= size["width"]
+    # Nothing was loaded from another host.
+    assert requested and all(url.startswith(live_server.url) for url in requested), requested
     context.close()
 
 
