@@ -149,3 +149,22 @@ def test_logged_in_pupil_sees_toppers_of_own_year_level_on_home(client, school_a
     LoanFactory(copy=Copy.objects.get(title=books["draak"], school=school_a), patron=pupil, returned_at=timezone.now())
     client.force_login(patron_login(pupil))
     assert "Toppers in groep 3" in client.get("/alfa/").content.decode()
+
+
+def test_cover_is_served_by_the_app_and_missing_cover_is_not_found(client, school_a, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
+    }
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 30), (10, 90, 200)).save(buffer, format="JPEG")
+    with_cover = TitleFactory(cover=SimpleUploadedFile("omslag.jpg", buffer.getvalue(), content_type="image/jpeg"))
+    without = TitleFactory()
+    response = client.get(f"/alfa/titel/{with_cover.pk}/omslag/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert client.get(f"/alfa/titel/{without.pk}/omslag/").status_code == 404
