@@ -13,6 +13,28 @@ MAX_PICTURE_BYTES = 2 * 1024 * 1024
 PICTURE_TYPES = {"JPEG", "PNG", "GIF", "WEBP"}
 
 
+class _Preview:
+    """The current picture as the file widget shows it: its file name, linked to a view of the app."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name, self.url = name, url
+
+    def __str__(self) -> str:
+        return self.name.rsplit("/", 1)[-1]
+
+
+class PictureInput(forms.ClearableFileInput):
+    """The media folder is not served: the current picture links to `preview_url` (a view that checks access)."""
+
+    preview_url = ""
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = _Preview(str(value), self.preview_url)
+        return context
+
+
 class ContentForm(forms.ModelForm):
     """Heading, Markdown text, a picture, the books it points to, year levels and the publication window."""
 
@@ -41,11 +63,12 @@ class ContentForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 8}),
             "publish_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "publish_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "picture": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+            "picture": PictureInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
         }
 
-    def __init__(self, *args: Any, may_be_library_wide: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, may_be_library_wide: bool = False, picture_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["picture"].widget.preview_url = picture_url
         if not may_be_library_wide:
             del self.fields["library_wide"]
         elif self.instance.pk is not None:

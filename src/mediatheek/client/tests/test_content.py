@@ -99,3 +99,17 @@ def test_admin_of_b_cannot_see_edit_or_delete_a_content(client, admin_a, admin_b
     client.force_login(admin_a)
     client.post(f"/client/leestips/leestips/{tip.pk}/verwijderen/")
     assert not ReadingTip.objects.filter(pk=tip.pk).exists()
+
+
+def test_editor_shows_the_current_picture_through_the_app(client, admin_a, admin_b, school_a):
+    client.force_login(admin_a)
+    client.post(
+        "/client/leestips/weetjes/nieuw/",
+        {"heading": "Later", "picture": _png(), "picture_alt": "x", "publish_from": "2099-01-01"},
+    )
+    fact = Fact.objects.get()
+    body = client.get(f"/client/leestips/weetjes/{fact.pk}/").content.decode()
+    url = f"/client/leestips/weetjes/{fact.pk}/afbeelding/"
+    assert f'href="{url}"' in body
+    assert client.get(url)["Content-Type"] == "image/png"  # not yet published, but its editor sees it
+    assert_refused(client, admin_b, url)

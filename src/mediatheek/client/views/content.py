@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -46,6 +47,7 @@ def content_edit(request: ClientRequest, kind: str, pk: int | None = None) -> Ht
         request.FILES or None,
         instance=item,
         may_be_library_wide=request.user.is_library_staff,
+        picture_url=reverse("client:content_picture", args=[kind, item.pk]) if item.pk else "",
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,6 +65,14 @@ def content_edit(request: ClientRequest, kind: str, pk: int | None = None) -> Ht
             return redirect("client:content_list")
     label = _("leestip") if kind == "leestips" else _("weetje")
     return render(request, "client/content/edit.html", {"form": form, "item": item, "kind": kind, "label": label})
+
+
+@managers
+def content_picture(request: ClientRequest, kind: str, pk: int) -> HttpResponse:
+    """The picture of a leestip or weetje this user may edit (published or not)."""
+    from mediatheek.portal.views.catalogue import _file_response
+
+    return _file_response(get_object_or_404(_editable(request, kind), pk=pk).picture)
 
 
 @require_POST
