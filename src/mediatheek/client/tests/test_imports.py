@@ -280,3 +280,15 @@ def test_overview_does_not_flag_a_school_imported_this_year(client, importer, sc
     client.force_login(importer)
     page = client.get(reverse("client:upload_list")).content.decode()
     assert "geen import dit schooljaar" not in page
+
+
+def test_client_file_upload_still_needs_the_csrf_token(importer, school_a):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(importer)
+    response = strict.post(
+        reverse("client:upload_from_client"), {"file": SimpleUploadedFile("eigen.xlsx", student_xlsx(ROWS))}
+    )
+    assert response.status_code == 403
+    assert not StudentUpload.objects.exists()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from mediatheek.accounts.models import Role
@@ -26,6 +27,7 @@ from mediatheek.core.http import ClientRequest
 from mediatheek.core.permissions import SESSION_SCHOOL_KEY, View, client_view
 from mediatheek.schools.models import School
 from mediatheek.uploads import services
+from mediatheek.uploads.handlers import use_memory_handler
 from mediatheek.uploads.models import StudentUpload
 
 
@@ -108,10 +110,17 @@ def _render_list(request: ClientRequest, form: ClientFileForm | None = None) -> 
     )
 
 
+@csrf_exempt  # only so the upload handler can be swapped first; the inner view is csrf_protect-ed
 @require_POST
 @importers
 def upload_from_client(request: ClientRequest) -> HttpResponse:
     """An import that starts from a file chosen in the client, for the school the client works on."""
+    use_memory_handler(request)
+    return _upload_from_client(request)
+
+
+@csrf_protect
+def _upload_from_client(request: ClientRequest) -> HttpResponse:
     form = ClientFileForm(request.POST, request.FILES)
     school = request.school
     if school is None:

@@ -170,3 +170,38 @@ def test_example_file_is_a_readable_student_list(client, uploader_a, school_a):
     assert response.status_code == 200
     result = read_student_file(data=response.content, filename="voorbeeld.xlsx", school=school_a)
     assert len(result.rows) == 4 and result.mapping["student_number"] == "Leerlingnummer"
+
+
+def test_a_large_file_never_touches_the_disk_unencrypted(client, uploader_a, school_a, settings, monkeypatch):
+    from django.core.files import uploadhandler
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10  # Django would spool anything bigger to a temporary file
+    spooled = []
+
+    def no_temporary_file(*args, **kwargs):
+        spooled.append(args)
+        raise AssertionError("the student file was spooled to a temporary file on disk")
+
+    monkeypatch.setattr(uploadhandler, "TemporaryUploadedFile", no_temporary_file)
+    client.force_login(uploader_a)
+    response = post_file(client, school_a, student_xlsx())
+    assert response.status_code == 302
+    assert spooled == []
+
+
+def test_upload_still_needs_the_csrf_token(uploader_a, school_a):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(uploader_a)
+    response = post_file(strict, school_a, student_xlsx())
+    assert response.status_code == 403
+    assert not StudentUpload.objects.exists()
+
+
+def test_too_large_file_is_refused_as_too_large_through_the_handler(client, uploader_a, school_a, settings):
+    settings.STUDENT_FILE_MAX_BYTES = 1000
+    client.force_login(uploader_a)
+    response = post_file(client, school_a, b"x" * 5000, "groot.csv")
+    assert "te groot" in response.content.decode()
+    assert not StudentUpload.objects.exists()
