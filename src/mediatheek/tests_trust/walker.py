@@ -178,3 +178,24 @@ def is_export(response: Any) -> bool:
     return any(kind in content_type for kind in ("text/csv", "spreadsheetml", "ms-excel", "application/json")) and (
         "attachment" in response.get("Content-Disposition", "")
     )
+
+
+EXPORT_LINK = re.compile(r"""href=["'](/[^"'#]*(?:\.csv|\.xlsx|\.json|[?&](?:amp;)?(?:formaat|format)=)[^"'#]*)["']""")
+EXPORT_QUERIES = ["?formaat=csv", "?formaat=xlsx", "?format=csv", "?format=xlsx"]
+
+
+def export_links(response: Any) -> list[str]:
+    """Links on an HTML page that look like a download (…csv, …xlsx, ?formaat=…), to follow as well."""
+    if "text/html" not in response.get("Content-Type", "") or getattr(response, "streaming", False):
+        return []
+    return sorted(
+        {link.replace("&amp;", "&") for link in EXPORT_LINK.findall(response.content.decode(errors="replace"))}
+    )
+
+
+def export_variants(route: Route, url: str) -> list[str]:
+    """The URL itself, plus format queries for a route that looks like an export page."""
+    name = route.name or ""
+    if "export" in name or "rapport" in name:
+        return [url, *(url + query for query in EXPORT_QUERIES)]
+    return [url]
