@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 FACET_FIELDS = ("age_code", "avi_level", "nur", "language")
 # Copies that count as "held" by a school: not withdrawn (afgeschreven) and not lost (vermist).
 GONE = (Copy.Status.WITHDRAWN, Copy.Status.LOST)
+HELD = tuple(status for status in Copy.Status.values if status not in GONE)  # a positive list: index-friendly
 MAX_WORDS = 12
 
 
@@ -50,8 +51,8 @@ class SearchResults:
 MIN_PREFIX = 3
 # Little words are left out of the match when the query has other words (they are in most titles).
 STOPWORDS = frozenset(["de", "het", "een", "en", "van", "der", "den", "in", "op", "te", "ter", "ten", "t", "of"])
-# Above this many matches (library-wide) the order is newest first instead of relevance: ranking a large part of
-# the catalogue costs more than it is worth while someone is still typing.
+# Above this many matches the order is newest first instead of relevance: ranking a large part of the catalogue
+# costs more than it is worth while someone is still typing.
 RANK_LIMIT = 5000
 
 
@@ -95,31 +96,10 @@ def _with_match(queryset: QuerySet[Title], words: list[str], *, ranked: bool) ->
     return queryset.filter(condition)
 
 
-def _broad(words: list[str]) -> bool:
-    """Does the match hit more than RANK_LIMIT titles? Counted in the index only, and never past the limit."""
-    match = _match_expression(words)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM catalog_title "
-                "WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) LIMIT %s) AS hits",
-                [match, RANK_LIMIT + 1],
-            )
-        elif connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM catalog_title_fts WHERE catalog_title_fts MATCH %s LIMIT %s)",
-                [match, RANK_LIMIT + 1],
-            )
-        else:
-            return False
-        row = cursor.fetchone()
-    return bool(row and row[0] > RANK_LIMIT)
-
-
 def held_by(school: School, *, available_only: bool = False) -> Exists:
     """Per title: does the school hold a copy (or have one on the shelf)? Probed per matching title."""
     copies = Copy.objects.filter(title=OuterRef("pk"), school=school)
-    copies = copies.filter(status=Copy.Status.AVAILABLE) if available_only else copies.exclude(status__in=GONE)
+    copies = copies.filter(status=Copy.Status.AVAILABLE) if available_only else copies.filter(status__in=HELD)
     return Exists(copies)
 
 
@@ -127,10 +107,7 @@ def _held_title_ids(school: School, *, available_only: bool) -> QuerySet[Copy, A
     """The titles a school holds, read from the copies index once (cheaper than a probe per title when there is
     no text match to start from)."""
     copies = Copy.objects.filter(school=school)
-    if available_only:
-        copies = copies.filter(status=Copy.Status.AVAILABLE)
-    else:
-        copies = copies.filter(status__in=[s for s in Copy.Status.values if s not in GONE])
+    copies = copies.filter(status=Copy.Status.AVAILABLE) if available_only else copies.filter(status__in=HELD)
     return copies.values("title_id")
 
 
@@ -162,19 +139,7 @@ def search_titles(
     elif available_only:
         base = base.filter(Exists(Copy.objects.filter(title=OuterRef("pk"), status=Copy.Status.AVAILABLE)))
 
-    if words:
-        matching = _with_match(base, words, ranked=False)
-        broad = _broad(words)
-        if broad and connection.vendor == "sqlite":
-            # Walk the index backwards (its rowid is the title id) and stop at the page: no sort of all matches.
-            page_qs = matching.extra(order_by=["-catalog_title_fts.rowid"])
-        elif broad:
-            page_qs = matching.order_by("-id")
-        else:
-            page_qs = _with_match(base, words, ranked=True)
-    else:
-        matching = base
-        page_qs = base.order_by("-id")  # newest first: ids grow with time, and the primary key needs no sort
+    matching = _with_match(base, words, ranked=False) if words else base
 
     # One grouped query gives the total and all four facets.
     combos = matching.order_by().values_list(*FACET_FIELDS).annotate(n=Count("id"))
@@ -186,6 +151,16 @@ def search_titles(
             if value:
                 counters[name][value] += n
     facets = {name: sorted(counter.items(), key=lambda item: (-item[1], item[0])) for name, counter in counters.items()}
+    if not words:
+        page_qs = base.order_by("-id")  # newest first: ids grow with time, and the primary key needs no sort
+    elif total > RANK_LIMIT and connection.vendor == "sqlite":
+        # Too many matches to rank while someone types: newest first, walking the index backwards (its rowid is the
+        # title id) and stopping at the page, with no sort of all matches.
+        page_qs = matching.extra(order_by=["-catalog_title_fts.rowid"])
+    elif total > RANK_LIMIT:
+        page_qs = matching.order_by("-id")
+    else:
+        page_qs = _with_match(base, words, ranked=True)
     limit = max(0, min(limit, 200))
     titles = list(page_qs[offset : offset + limit]) if total and limit else []
     return SearchResults(total=total, titles=titles, facets=facets)
@@ -202,7 +177,7 @@ def availability(titles: Iterable[Title], school: School) -> dict[int, Availabil
     counts = (
         Copy.objects.for_school(school)
         .filter(title_id__in=ids)
-        .exclude(status__in=GONE)
+        .filter(status__in=HELD)
         .values("title_id")
         .annotate(total=Count("id"), on_shelf=Count("id", filter=Q(status=Copy.Status.AVAILABLE)))
         .order_by()
