@@ -314,10 +314,10 @@ def _ensure_groups(school: School, plan: Plan) -> tuple[dict[str, int], list[int
     """Group name -> id for the school year, creating the groups the file names; returns the created ids."""
     wanted: dict[str, int | None] = {}
     if "group" in plan.fields:
-        for change in (*plan.new, *plan.reactivated, *plan.moved):
-            row = change.student
-            if row is not None and row.group and wanted.get(row.group) is None:
-                wanted[row.group] = row.year_level  # the first year level given for the group
+        rows = [change.student for change in (*plan.new, *plan.reactivated, *plan.moved) if change.student]
+        # Per group the year level of its first row that gives one (a dict keeps the last value: go backwards).
+        wanted = {row.group: None for row in rows if row.group}
+        wanted.update({row.group: row.year_level for row in reversed(rows) if row.group and row.year_level is not None})
     existing = dict(
         Group.objects.for_school(school).filter(school_year=plan.school_year).values_list("name", "id").order_by()
     )
@@ -379,32 +379,31 @@ def _insert_new(school: School, plan: Plan, groups: dict[str, int], writer: _Wri
     enrolled, now = writer.date(today), writer.now_db
     date = writer.date
     student, active = Patron.Kind.STUDENT.value, Patron.Status.ACTIVE.value
-    params: list[Sequence[Any]] = []
-    for change in plan.new:
-        row = change.student
-        assert row is not None
-        params.append(
-            (
-                school.pk,
-                student,
-                row.card_number or next(numbers),
-                row.student_number,
-                row.first_name,
-                row.name_prefix,
-                row.last_name,
-                groups.get(row.group) if use_group and row.group else None,
-                row.year_level,
-                date(row.birth_date) if row.birth_date else None,
-                row.email,
-                active,
-                enrolled,
-                None,
-                "",
-                "",
-                now,
-                now,
-            )
+    school_id = school.pk
+    rows = [change.student for change in plan.new if change.student is not None]
+    params: list[Sequence[Any]] = [
+        (
+            school_id,
+            student,
+            row.card_number or next(numbers),
+            row.student_number,
+            row.first_name,
+            row.name_prefix,
+            row.last_name,
+            groups.get(row.group) if use_group and row.group else None,
+            row.year_level,
+            date(row.birth_date) if row.birth_date else None,
+            row.email,
+            active,
+            enrolled,
+            None,
+            "",
+            "",
+            now,
+            now,
         )
+        for row in rows
+    ]
     writer.insert(Patron, PATRON_INSERT_FIELDS, params)
 
 
