@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from mediatheek.accounts.models import Role
 from mediatheek.circulation.models import Loan, LoanRule
@@ -46,7 +47,7 @@ def scan(page, code):
 
 def focus_in_scan_field(page):
     """The focus is (or lands within a moment) in the scan field."""
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'scan-code'", timeout=5000)
+    expect(page.locator("#scan-code")).to_be_focused(timeout=5000)  # Playwright's own world: no eval under CSP
     return True
 
 
@@ -103,6 +104,7 @@ def test_a_busy_desk_with_only_the_scanner(page, desk_data, screenshot):
     page.wait_for_url(f"**/balie/lener/{desk_data['late'].pk}/")
     assert "1 boek te laat" in page.locator(".desk-attention").inner_text()
     assert page.locator("#desk-loans .badge-error").inner_text() == "te laat"
+    assert focus_in_scan_field(page)
     scan(page, copies[3].barcode)
     page.locator(".scan-warning").filter(has_text="Toch uitlenen?").wait_for()
     screenshot(page, "06-te-laat-bevestigen")
@@ -110,3 +112,57 @@ def test_a_busy_desk_with_only_the_scanner(page, desk_data, screenshot):
     page.locator(".scan-success").filter(has_text="Pluk van de Petteflet").wait_for()
     screenshot(page, "07-toch-uitgeleend")
     assert Loan.objects.get(copy=copies[3], returned_at__isnull=True).patron == desk_data["late"]
+
+
+def test_the_coordinator_sets_rules_reserves_and_sees_the_hold(page, desk_data, screenshot):
+    school = desk_data["pupil"].school
+    f.school_user(Role.SCHOOL_ADMIN, school, username="beheer-a")
+    page.goto("/client/")
+    page.get_by_label("Gebruikersnaam").fill("beheer-a")
+    page.get_by_label("Wachtwoord").fill(f.TEST_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+    # Loan rules: groep 1-2 may borrow one book.
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Uitleenregels").click()
+    page.get_by_role("link", name="Regel toevoegen").click()
+    page.get_by_label("Vanaf jaargroep").fill("1")
+    page.get_by_label("Tot en met jaargroep").fill("2")
+    page.get_by_label("Maximum aantal boeken").fill("1")
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_role("cell", name="jaargroep 1–2", exact=True).count() == 1
+    # The summer holiday: no due date after the last school day before it.
+    page.get_by_role("link", name="Sluitingsdagen toevoegen").click()
+    start = timezone.localdate() + dt.timedelta(days=200)
+    page.get_by_label("Omschrijving").fill("Zomervakantie")
+    page.get_by_label("Van").fill(start.isoformat())
+    page.get_by_label("Tot en met").fill((start + dt.timedelta(days=42)).isoformat())
+    page.get_by_label("Zomervakantie").check()
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_role("cell", name="Zomervakantie", exact=True).count() == 1
+    screenshot(page, "01-uitleenregels")
+
+    # Reserve a lent title for Daan; when Sanne brings it back, the desk says to put it aside for Daan.
+    sanne, daan, book = desk_data["pupil"], desk_data["late"], desk_data["earlier"]
+    page.goto(f"/client/balie/lener/{daan.pk}/")
+    page.get_by_role("link", name="Een titel reserveren").click()
+    page.get_by_label("Boeknummer, ISBN, titel of auteur").fill("smid")
+    page.get_by_label("Boeknummer, ISBN, titel of auteur").press("Enter")
+    page.get_by_role("button", name="Reserveren Het geheim van de smid").click()
+    page.get_by_text("Gereserveerd: Het geheim van de smid").wait_for()
+    screenshot(page, "02-gereserveerd")
+    # Sanne cannot renew it now that someone waits for it.
+    page.goto(f"/client/balie/lener/{sanne.pk}/")
+    assert focus_in_scan_field(page)
+    page.locator("#desk-loans tr").filter(has_text=book.barcode).get_by_role("button", name="Verlengen").click()
+    page.locator(".scan-error").filter(has_text="gereserveerd").wait_for()
+    screenshot(page, "03-niet-verlengen-gereserveerd")
+    # Returned from the card field of Uitlenen (a book, not a card): put aside for Daan.
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Uitlenen", exact=True).click()
+    assert focus_in_scan_field(page)
+    scan(page, book.barcode)
+    page.locator(".scan-hold").filter(has_text="Apart leggen voor Daan Laatkomer").wait_for()
+    assert "geen pas" in page.locator(".scan-result").inner_text()
+    screenshot(page, "04-apart-leggen")
+    page.goto(f"/client/balie/lener/{daan.pk}/")
+    assert "ligt klaar" in page.locator(".desk-reservations").inner_text()
+    screenshot(page, "05-ligt-klaar")

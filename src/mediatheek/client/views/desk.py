@@ -80,16 +80,17 @@ def _return_feedback(result: services.CheckInResult, *, from_card_field: bool = 
         else:
             parts.append(_("Geleend door %(who)s. Op tijd.") % {"who": who})
             level = "success"
+    returned = _("Ingeleverd: %(title)s") % {"title": title}
     if result.hold is not None:
+        # The one thing the desk must not miss: say it first, in the heading.
+        parts.insert(0, returned + ".")
         parts.append(
-            _("Apart leggen voor %(who)s (tot en met %(date)s).")
-            % {
-                "who": services.patron_label(result.hold.patron),
-                "date": services.day_label(result.hold.hold_until or timezone.localdate()),
-            }
+            _("Gereserveerd; apart tot en met %(date)s.")
+            % {"date": services.day_label(result.hold.hold_until or timezone.localdate())}
         )
-        level = "hold"
-    return _feedback(level, " ".join(parts), title=_("Ingeleverd: %(title)s") % {"title": title})
+        hold_title = _("Apart leggen voor %(who)s") % {"who": services.patron_label(result.hold.patron)}
+        return _feedback("hold", " ".join(parts), title=hold_title)
+    return _feedback(level, " ".join(parts), title=returned)
 
 
 def _return_entry(result: services.CheckInResult) -> dict[str, Any]:
@@ -409,6 +410,8 @@ def cancel_reservation(request: ClientRequest, pk: int, reservation_pk: int) -> 
 
 @desk
 def return_screen(request: ClientRequest) -> HttpResponse:
+    # Holds that ran out are released here too, so a school without a daily cron job still gets them back.
+    services.expire_holds(school=request.school)
     return render(request, "client/desk/return.html", _return_context(request, _pop_feedback(request)))
 
 
