@@ -96,6 +96,17 @@ class Command(BaseCommand):
         self._accounts(regenboog)
 
     def _rules(self, regenboog: School, baken: School) -> None:
+        # Loan rules (circulation/rules.py resolves them most-specific-first): groep 1-2 one book, 3-6 two,
+        # 7-8 three, two weeks; the secondary school three weeks and two renewals; teachers longer and more.
+        year = school_year_of(timezone.localdate())
+        for school in (regenboog, baken):
+            # School holidays (region midden, approximately): due dates move past them.
+            for name, start, end in (
+                ("Herfstvakantie", dt.date(year, 10, 17), dt.date(year, 10, 25)),
+                ("Voorjaarsvakantie", dt.date(year + 1, 2, 13), dt.date(year + 1, 2, 21)),
+                ("Meivakantie", dt.date(year + 1, 4, 24), dt.date(year + 1, 5, 9)),
+            ):
+                ClosedDay.objects.create(school=school, name=name, start=start, end=end)
         LoanRule.objects.create(school=regenboog, loan_days=14, max_loans=2, max_renewals=1, hold_days=5)
         LoanRule.objects.create(school=regenboog, year_level_from=1, year_level_to=2, max_loans=1)
         LoanRule.objects.create(school=regenboog, year_level_from=7, year_level_to=8, max_loans=3)
