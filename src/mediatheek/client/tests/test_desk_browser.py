@@ -70,6 +70,7 @@ def test_a_busy_desk_with_only_the_scanner(page, desk_data, screenshot):
         scan(page, copy.barcode)
         page.locator(".scan-success").filter(has_text=copy.title.title).wait_for()
         assert page.locator("#desk-loans tr").filter(has_text=copy.barcode).count() == 1
+        expect(page.locator("#desk-announcer")).to_contain_text(f"Uitgeleend: {copy.title.title}")  # screen readers
         assert focus_in_scan_field(page)
         assert page.locator("#loan-count").inner_text().startswith(f"Te leen: {number + 1} boeken")
     screenshot(page, "02-drie-boeken-uitgeleend")

@@ -173,7 +173,7 @@ def scan_card(request: ClientRequest) -> HttpResponse:
         result = services.check_in(copy=copy, by=request.user)
         feedback = _return_feedback(result, from_card_field=True)
         return _respond(request, start_url, feedback, lambda fb: _render_start(request, fb))
-    if not code.isdigit():
+    if not any(character.isdigit() for character in code):  # words: a name to look up
         return redirect(f"{start_url}?{urlencode({'q': code})}")
     feedback = _feedback("error", _("Onbekend pasnummer of boeknummer: %(code)s") % {"code": code})
     return _respond(request, start_url, feedback, lambda fb: _render_start(request, fb))

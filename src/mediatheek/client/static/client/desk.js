@@ -42,6 +42,12 @@
     focusScan();
     var feedback = document.querySelector('[data-feedback]');
     if (feedback && feedback.dataset.feedback) { beep(feedback.dataset.feedback); }
+    // The panel (and its status region) was replaced: say the result in the region that stays on the page.
+    var announcer = document.getElementById('desk-announcer');
+    if (announcer && feedback) {
+      announcer.textContent = '';
+      window.setTimeout(function () { announcer.textContent = feedback.textContent.replace(/\s+/g, ' ').trim(); }, 50);
+    }
   });
 
   // An empty scan (a stray Enter) does nothing.
