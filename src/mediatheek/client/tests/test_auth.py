@@ -65,3 +65,18 @@ def test_manifest_makes_the_client_installable(client):
     for icon in data["icons"]:
         assert client.get(icon["src"]).status_code == 200
     assert client.get("/client/sw.js").status_code == 200
+
+
+@pytest.mark.django_db
+def test_portal_session_opening_the_client_sees_the_login_form(client, uploader_a):
+    client.force_login(uploader_a)
+    response = client.get("/client/", follow=True)
+    assert response.status_code == 200 and len(response.redirect_chain) == 1
+    assert "Gebruikersnaam" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_logged_in_staff_skips_the_login_form(client, staff_user, school_a):
+    client.force_login(staff_user)
+    response = client.get(reverse("client:login"))
+    assert response.status_code == 302 and response["Location"] == "/client/"

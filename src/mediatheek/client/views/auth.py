@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mediatheek.accounts.forms import ClientLoginForm, NewPasswordForm
+from mediatheek.accounts.models import User
 from mediatheek.core.http import ClientRequest
 from mediatheek.core.permissions import SESSION_SCHOOL_KEY, client_view
 from mediatheek.schools.models import School
@@ -17,7 +20,13 @@ from mediatheek.schools.models import School
 class ClientLoginView(auth_views.LoginView):
     template_name = "client/login.html"
     authentication_form = ClientLoginForm
-    redirect_authenticated_user = True
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Only a client login skips the form; a portal session (pupil, uploader) sees the form, never a redirect loop.
+        user = request.user
+        if isinstance(user, User) and user.uses_client:
+            return redirect(self.get_success_url())
+        return super().dispatch(request, *args, **kwargs)
 
     def get_default_redirect_url(self) -> str:
         return "/client/"
