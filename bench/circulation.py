@@ -38,6 +38,13 @@ PASSWORD = "leesplezier-2026"  # noqa: S105 - the demo's published password
 SCHOOL = "12AB00"
 
 
+def postgres_admin(url: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+        connection.execute(statement)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -109,12 +116,18 @@ from mediatheek.circulation.models import Reservation
 from mediatheek.patrons.models import Patron
 from mediatheek.schools.models import School
 school = School.objects.get(code="{SCHOOL}")
-patrons = list(Patron.objects.for_school(school).filter(kind="student", status="active", blocked_reason="", group__year_level__gte=3)
-    .exclude(loans__returned_at__isnull=True).order_by("pk").values_list("pk", "card_number")[:{clients}])
+patrons = list(
+    Patron.objects.for_school(school)
+    .filter(kind="student", status="active", blocked_reason="", group__year_level__gte=3)
+    .exclude(loans__returned_at__isnull=True)
+    .order_by("pk")
+    .values_list("pk", "card_number")[:{clients}]
+)
 reserved = Reservation.objects.filter(status__in=["waiting", "ready"]).values("title_id")
 copies = list(Copy.objects.for_school(school).filter(status="available").exclude(title_id__in=reserved)
     .order_by("pk").values_list("barcode", flat=True)[:{clients * 4}])
-print(json.dumps([{{"patron": p[0], "card": p[1], "copies": copies[i * 4:(i + 1) * 4]}} for i, p in enumerate(patrons)]))
+plan = [{{"patron": p[0], "card": p[1], "copies": copies[i * 4 : (i + 1) * 4]}} for i, p in enumerate(patrons)]
+print(json.dumps(plan))
 """
     output = subprocess.run(
         [str(BIN / "mediatheek"), "shell", "-c", script], env=env, check=True, capture_output=True, text=True
@@ -189,7 +202,14 @@ def main() -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="mediatheek-bench-"))
     env = dict(os.environ, MEDIATHEEK_DATA_DIR=str(data_dir), DEBUG="0", AXES_ENABLED="0")
     env.pop("MEDIATHEEK_ENV", None)
-    database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite (WAL)"
+    postgres_url = env.get("DATABASE_URL", "") if env.get("DATABASE_URL", "").startswith("postgres") else ""
+    database = "PostgreSQL" if postgres_url else "SQLite (WAL)"
+    bench_db = ""
+    if postgres_url:
+        # A database of its own on the same server, dropped afterwards: never the one DATABASE_URL names.
+        bench_db = f"mediatheek_bench_{os.getpid()}"
+        postgres_admin(postgres_url, f'CREATE DATABASE "{bench_db}"')
+        env["DATABASE_URL"] = postgres_url.rsplit("/", 1)[0] + "/" + bench_db
     port = free_port()
     server = None
     try:
@@ -249,8 +269,8 @@ def main() -> int:
             )
 
         print(
-            f"Mediatheek desk benchmark: gunicorn {args.workers} workers, {database}, {args.clients} concurrent clients, "
-            f"{args.seconds:.0f} s per phase, {os.cpu_count()} CPUs"
+            f"Mediatheek desk benchmark: gunicorn {args.workers} workers, {database}, "
+            f"{args.clients} concurrent clients, {args.seconds:.0f} s per phase, {os.cpu_count()} CPUs"
         )
         run_phase(sessions, floor, 1.0)  # warm up both paths
         run_phase(sessions, desk, 1.0)
@@ -271,6 +291,8 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=10)
         shutil.rmtree(data_dir, ignore_errors=True)
+        if bench_db:
+            postgres_admin(postgres_url, f'DROP DATABASE IF EXISTS "{bench_db}"')
 
 
 if __name__ == "__main__":
