@@ -132,17 +132,14 @@ PATRON_NAME_FIELDS = (
 
 
 def find_copy(school: Any, barcode: str) -> Copy | None:
+    """The school's copy with this barcode. Exact match on the unique index (a case-insensitive LIKE would scan
+    the whole table on SQLite); a code typed in lower case is tried in upper case too."""
     barcode = (barcode or "").strip()
     if not barcode:
         return None
-    return (
-        Copy.objects.for_school(school)
-        .select_related("title")
-        .only(*COPY_FIELDS)
-        .filter(barcode__iexact=barcode)
-        .order_by()
-        .first()
-    )
+    candidates = [barcode] if barcode == barcode.upper() else [barcode, barcode.upper()]
+    copies = Copy.objects.for_school(school).select_related("title").only(*COPY_FIELDS).order_by()
+    return next(iter(copies.filter(barcode__in=candidates)[:1]), None)
 
 
 def find_patron(school: Any, card_number: str) -> Patron | None:
