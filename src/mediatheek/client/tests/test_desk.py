@@ -286,3 +286,9 @@ def test_cross_school_rules_and_closed_days(client, admin_a, of_b):
     body = client.get(reverse("client:desk_rules")).content.decode()
     assert "Betavakantie" not in body and "<td>99</td>" not in body
     assert LoanRule.objects.filter(pk=of_b["rule"].pk).exists()
+
+
+def test_rule_form_refuses_an_unknown_patron_kind(client, admin_a, school_a):
+    client.force_login(admin_a)
+    response = client.post(reverse("client:desk_rule_add"), {"patron_kind": "alien", "max_loans": 1})
+    assert response.status_code == 200 and not LoanRule.objects.filter(school=school_a).exists()

@@ -357,10 +357,14 @@ def reserve(request: ClientRequest, pk: int) -> HttpResponse:
         )
         try:
             reservation = services.place_reservation(title=title, patron=patron, by=request.user)
+            text = _("Plaats in de wachtrij: %(position)d.") % {"position": services.queue_position(reservation)}
+            on_shelf = Copy.objects.for_school(request.school).filter(title=title, status=Copy.Status.AVAILABLE)
+            if on_shelf.exists():
+                text += " " + _("Er staat een exemplaar op de plank: %(barcodes)s.") % {
+                    "barcodes": ", ".join(on_shelf.values_list("barcode", flat=True)[:3])
+                }
             request.session[FEEDBACK_KEY] = _feedback(
-                "success",
-                _("Plaats in de wachtrij: %(position)d.") % {"position": services.queue_position(reservation)},
-                title=_("Gereserveerd: %(title)s") % {"title": title.title},
+                "success", text, title=_("Gereserveerd: %(title)s") % {"title": title.title}
             )
             return redirect("client:desk_patron", pk=patron.pk)
         except DomainError as error:

@@ -45,10 +45,16 @@ class LoanRuleForm(forms.ModelForm[LoanRule]):
     def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.school = school
-        kind = self.fields["patron_kind"]
-        kind.widget = forms.Select(choices=[("", gettext_lazy("alle leners")), *Patron.Kind.choices])
-        age = self.fields["age_code"]
-        age.widget = forms.Select(choices=[("", gettext_lazy("alle boeken")), *AgeCode.choices])
+        self.fields["patron_kind"] = forms.ChoiceField(
+            label=self.fields["patron_kind"].label,
+            required=False,
+            choices=[("", gettext_lazy("alle leners")), *Patron.Kind.choices],
+        )
+        self.fields["age_code"] = forms.ChoiceField(
+            label=self.fields["age_code"].label,
+            required=False,
+            choices=[("", gettext_lazy("alle boeken")), *AgeCode.choices],
+        )
         group = self.fields["group"]
         assert isinstance(group, forms.ModelChoiceField)
         group.queryset = Group.objects.for_school(school).filter(school_year=school_year_of(timezone.localdate()))
