@@ -286,3 +286,17 @@ def test_integrity_error_becomes_a_domain_error(pupil, volunteer_a, school_a, mo
         services.check_out(copy=copy, patron=pupil, by=volunteer_a)
     assert raced.value.code == "race"
     assert Loan.objects.filter(copy=copy, returned_at__isnull=True).count() == 1
+
+
+def test_expire_holds_command(pupil, volunteer_a, school_a, capsys):
+    from django.core.management import call_command
+
+    title = TitleFactory()
+    copy = copy_of(school_a, title=title)
+    reservation = services.place_reservation(title=title, patron=pupil, by=volunteer_a)
+    services.check_in(copy=copy, by=volunteer_a)
+    Reservation.objects.filter(pk=reservation.pk).update(hold_until=timezone.localdate() - dt.timedelta(days=1))
+    call_command("expire_holds")
+    assert "1 reservation(s) expired" in capsys.readouterr().out
+    reservation.refresh_from_db()
+    assert reservation.status == Reservation.Status.EXPIRED
