@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +28,16 @@ class DeleteSchoolForm(forms.Form):
     )
 
 
+def _counts(school: School) -> list[tuple[str, str, int]]:
+    """(label, the model's name for people, rows) of every kind of the school's data that has rows."""
+    rows = []
+    for label, n in school_data.counts(school).items():
+        if n:
+            model = apps.get_model(label)
+            rows.append((label, str(model._meta.verbose_name_plural), n))
+    return sorted(rows, key=lambda row: row[1].lower())
+
+
 def _filename(school: School, extension: str) -> str:
     return f"mediatheek-{school.code}-{timezone.localdate():%Y%m%d}.{extension}"
 
@@ -34,11 +45,10 @@ def _filename(school: School, extension: str) -> str:
 @staff_only
 def school_data_page(request: ClientRequest, pk: int) -> HttpResponse:
     school = get_object_or_404(School, pk=pk)
-    counts = {label: n for label, n in school_data.counts(school).items() if n}
     return render(
         request,
         "client/trust/school_data.html",
-        {"school": school, "counts": sorted(counts.items()), "form": DeleteSchoolForm()},
+        {"school": school, "counts": _counts(school), "form": DeleteSchoolForm()},
     )
 
 
@@ -77,7 +87,4 @@ def school_delete(request: ClientRequest, pk: int) -> HttpResponse:
                 % {"name": report.name, "code": report.code},
             )
             return redirect("client:school_list")
-    counts = {label: n for label, n in school_data.counts(school).items() if n}
-    return render(
-        request, "client/trust/school_data.html", {"school": school, "counts": sorted(counts.items()), "form": form}
-    )
+    return render(request, "client/trust/school_data.html", {"school": school, "counts": _counts(school), "form": form})
