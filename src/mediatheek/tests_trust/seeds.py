@@ -38,11 +38,11 @@ def student_xls() -> bytes | None:
         return None
     book = xlwt.Workbook()
     sheet = book.add_sheet("Leerlingen")
-    for c, value in enumerate(STUDENT_HEADER):
-        sheet.write(0, c, value)
+    for c, heading in enumerate(STUDENT_HEADER):
+        sheet.write(0, c, heading)
     for r, row in enumerate(STUDENT_ROWS, start=1):
-        for c, value in enumerate(row):
-            sheet.write(r, c, value.strftime("%d-%m-%Y") if isinstance(value, dt.date) else value)
+        for c, cell in enumerate(row):
+            sheet.write(r, c, cell.strftime("%d-%m-%Y") if isinstance(cell, dt.date) else cell)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
