@@ -310,7 +310,7 @@ def read_edexml(data: bytes, *, today: dt.date) -> EdexDocument:
         root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
         raise ReadError(_("Het XML-bestand bevat een DTD of entiteiten; dat wordt om veiligheidsredenen geweigerd."))
-    except SafeET.ParseError:
+    except (SafeET.ParseError, LookupError, ValueError, UnicodeError):  # LookupError: an unknown encoding
         raise ReadError(_("Het XML-bestand is beschadigd en kan niet gelezen worden."))
     if _local(root.tag) not in EDEX_ROOTS:
         raise ReadError(_("Dit XML-bestand is geen EDEXML-leerlingbestand."))

@@ -319,3 +319,9 @@ def test_fast_table_path_equals_generic_path(rows: list[list[object]], with_card
     fast = normalise_table(rows, numbers, 0, indexes)
     generic = normalise_rows(rows_from_table(rows, numbers, 0, indexes))
     assert fast == generic
+
+
+def test_xml_with_unknown_encoding_is_refused() -> None:
+    with pytest.raises(ReadError) as refused:
+        read(b'<?xml version="1.0" encoding="klingon"?><EDEX></EDEX>', "x.xml")
+    assert "beschadigd" in refused.value.message
