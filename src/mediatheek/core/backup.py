@@ -1,7 +1,8 @@
 """Backup and restore of the whole database.
 
 SQLite: the online backup API (a consistent copy while the application keeps running).
-PostgreSQL: `pg_dump` to a plain SQL file and `psql` (one transaction) to restore it.
+PostgreSQL: `pg_dump` to a plain SQL file and `psql` (one transaction) to restore it; both run with an argument
+list, never through a shell.
 The encrypted student files and their key live in the data folder, outside the database: back that folder up too
 (see docs/operations.md).
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - runs pg_dump/psql with an argument list, never a shell
+import subprocess  # nosec B404
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +157,7 @@ def snapshot(alias: str = "default") -> dict[str, list[tuple[Any, ...]]]:
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names(cursor)):
             quoted = connection.ops.quote_name(table)
-            cursor.execute(f"SELECT * FROM {quoted}")  # noqa: S608 # nosec B608 - table names from the introspection
+            cursor.execute(f"SELECT * FROM {quoted}")  # noqa: S608 # nosec B608
             rows = [
                 tuple(str(value) if isinstance(value, memoryview | bytes) else value for value in row)
                 for row in cursor.fetchall()
