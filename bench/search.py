@@ -509,6 +509,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1_000_000)
     parser.add_argument("--schools", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--keep", action="store_true", help="keep the generated database (its path is printed)")
     args = parser.parse_args()
 
     label, cleanup = prepare_database()
@@ -558,7 +559,12 @@ def main() -> None:
             f"request p95 {p95:.1f} ms: {'within' if p95 < 50 else 'OVER'} the 50 ms target"
         )
     finally:
-        cleanup()
+        if args.keep:
+            from django.db import connection
+
+            print(f"kept: {connection.settings_dict['NAME']}")
+        else:
+            cleanup()
 
 
 if __name__ == "__main__":
