@@ -192,6 +192,24 @@ def report(name: str, timing: Timings, elapsed: float) -> float:
     return rate
 
 
+def server_side(access_log: Path) -> None:
+    """Time spent inside the server per request (gunicorn's %(D)s), without the wait in the listen queue."""
+    time.sleep(0.5)  # let the workers flush their log lines
+    groups: dict[str, list[float]] = {}
+    for line in access_log.read_text().splitlines():
+        parts = line.split()
+        if len(parts) != 4:
+            continue
+        method, path, _status, micros = parts
+        kind = "ping" if path == "/client/ping" else ("lend" if "/lener/" in path else "return")
+        groups.setdefault(kind, []).append(int(micros) / 1000)
+    summary = ", ".join(
+        f"{kind} p50 {statistics.median(values):.1f} / p95 {percentile(values, 0.95):.1f} ms"
+        for kind, values in sorted(groups.items())
+    )
+    print(f"inside the server (no queueing): {summary}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=10)
@@ -223,6 +241,8 @@ def main() -> int:
                 f"--bind=127.0.0.1:{port}",
                 f"--workers={args.workers}",
                 "--log-level=warning",
+                f"--access-logfile={data_dir / 'access.log'}",
+                "--access-logformat=%(m)s %(U)s %(s)s %(D)s",
             ],
             env=env,
             cwd=data_dir,
@@ -274,10 +294,13 @@ def main() -> int:
         )
         run_phase(sessions, floor, 1.0)  # warm up both paths
         run_phase(sessions, desk, 1.0)
+        access_log = data_dir / "access.log"
+        access_log.write_text("")  # only the measured phases count in the server-side figures
         floor_timing, floor_elapsed = run_phase(sessions, floor, args.seconds)
         desk_timing, desk_elapsed = run_phase(sessions, desk, args.seconds)
         floor_rate = report("floor: GET /client/ping", floor_timing, floor_elapsed)
         desk_rate = report("desk: lend + return (htmx POSTs)", desk_timing, desk_elapsed)
+        server_side(access_log)
         p95 = percentile(desk_timing.latencies, 0.95)
         ratio = desk_rate / floor_rate if floor_rate else 0.0
         print(f"desk round trips (lend + return): {len(desk_timing.latencies) / 2 / desk_elapsed:.1f} per second")

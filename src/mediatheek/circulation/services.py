@@ -207,13 +207,13 @@ def queue_position(reservation: Reservation) -> int:
 
 
 def _lock_copy(copy: Copy) -> Copy:
-    """The copy, locked for the rest of the transaction (PostgreSQL: row lock; SQLite: the IMMEDIATE transaction
-    already holds the write lock, so re-reading the status is enough)."""
+    """The copy, locked for the rest of the transaction.
+
+    PostgreSQL: a row lock (select_for_update), re-read under the lock. SQLite: the IMMEDIATE transaction already
+    holds the database's write lock, and everything that decides a check-out or check-in (open loans, holds,
+    the queue) is queried inside it; the copy row itself is used as the desk just read it.
+    """
     if not connection.features.has_select_for_update:
-        status = Copy.objects.filter(pk=copy.pk).values_list("status", flat=True).first()
-        if status is None:
-            raise DomainError(_("Dit exemplaar bestaat niet meer."), code="gone")
-        copy.status = status
         return copy
     return Copy.objects.select_for_update(of=("self",)).select_related("title").only(*COPY_FIELDS).get(pk=copy.pk)
 
