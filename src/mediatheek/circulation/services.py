@@ -234,8 +234,16 @@ def _skip_locked() -> dict[str, bool]:
 # --- Check out ----------------------------------------------------------------------------------------------------
 
 
-def checkout_precheck(*, copy: Copy, patron: Patron, today: dt.date | None = None) -> Precheck:
-    """Everything that stands between this copy and this patron, without changing anything."""
+def checkout_precheck(
+    *,
+    copy: Copy,
+    patron: Patron,
+    today: dt.date | None = None,
+    school_rules: list[LoanRule] | None = None,
+    calendar: rules.Calendar | None = None,
+) -> Precheck:
+    """Everything that stands between this copy and this patron, without changing anything.
+    `school_rules` and `calendar`: the school's rules and closed days when the caller has them already."""
     today = today or timezone.localdate()
     pre = Precheck()
     name = patron.full_name
@@ -320,7 +328,8 @@ def checkout_precheck(*, copy: Copy, patron: Patron, today: dt.date | None = Non
             )
         )
 
-    school_rules = rules.school_rules(copy.school_id)
+    if school_rules is None:
+        school_rules = rules.school_rules(copy.school_id)
     rule = rules.resolve(patron=patron, age_code=copy.title.age_code, rules=school_rules)
     general = rules.resolve(patron=patron, rules=school_rules) if rule.max_loans_per_material else rule
     pre.rule = rule
@@ -360,7 +369,7 @@ def checkout_precheck(*, copy: Copy, patron: Patron, today: dt.date | None = Non
             pre.confirmations.append(Notice("overdue", text + " " + _("Toch uitlenen?")))
         else:
             pre.notes.append(Notice("overdue", text))
-    pre.due = rules.due_date(school=copy.school_id, rule=rule, today=today)
+    pre.due = rules.due_date(school=copy.school_id, rule=rule, today=today, calendar=calendar)
     if pre.due.capped:
         pre.notes.append(
             Notice(
@@ -376,11 +385,14 @@ def check_out(*, copy: Copy, patron: Patron, by: Any, confirmed: bool = False, t
     """Lend `copy` to `patron`. Raises CheckoutRefused (a blocker), ConfirmationRequired (unless confirmed),
     or DomainError when another desk lent the copy at the same moment."""
     today = today or timezone.localdate()
+    # Configuration, read before the write lock is taken: the locked part stays as short as it can be.
+    school_rules = rules.school_rules(copy.school_id)
+    calendar = rules.Calendar.for_school(copy.school_id, around=today)
     try:
         with transaction.atomic():
             copy = _lock_copy(copy)
             patron = _lock_patron(patron)
-            pre = checkout_precheck(copy=copy, patron=patron, today=today)
+            pre = checkout_precheck(copy=copy, patron=patron, today=today, school_rules=school_rules, calendar=calendar)
             if pre.blockers:
                 raise CheckoutRefused(pre)
             if pre.confirmations and not confirmed:
