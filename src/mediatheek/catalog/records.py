@@ -116,7 +116,8 @@ _AVI = re.compile(r"\bAVI[\s:-]*(start|plus|[me]\s?\d)\b", re.IGNORECASE)
 def clean(value: Any) -> str:
     if value is None:
         return ""
-    return re.sub(r"\s+", " ", str(value)).strip()
+    # NUL never reaches the database: PostgreSQL refuses it in text (found by the trust fuzz run on PostgreSQL).
+    return re.sub(r"\s+", " ", str(value).replace("\x00", "")).strip()
 
 
 def strip_isbd(value: str) -> str:

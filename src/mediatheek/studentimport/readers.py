@@ -219,6 +219,7 @@ def read_spreadsheet_sheets(data: bytes, file_format: str) -> Iterator[Table]:
         if not rows:
             continue
         # With skip_empty_area=False the rows start at A1, so row i is what a spreadsheet program calls i + 1.
+        rows = [[_without_nul(cell) for cell in row] for row in rows]
         yield Table(format=file_format, rows=rows, row_numbers=list(range(1, len(rows) + 1)))
 
 
@@ -255,8 +256,13 @@ def detect_separator(lines: list[str]) -> str:
     return best
 
 
+def _without_nul(cell: Any) -> Any:
+    """NUL characters never reach the database (PostgreSQL refuses them in text; found by the trust fuzz run)."""
+    return cell.replace("\x00", "") if isinstance(cell, str) and "\x00" in cell else cell
+
+
 def read_csv(data: bytes) -> Table:
-    text = decode_text(data)
+    text = decode_text(data).replace("\x00", "")
     lines = text.splitlines()
     separator = detect_separator(lines[:50])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
