@@ -6,6 +6,7 @@
   they are deleted with their portal login, reservations, reading log and wish list (their old loans lose the
   patron as above). A patron something still protects is anonymised instead.
 - Student files: the uploads area's own purge (`purge_uploads`) is called.
+- Login records (django-axes: login name, IP address, browser): kept `LOGIN_RECORD_DAYS` days.
 """
 
 from __future__ import annotations
@@ -39,12 +40,17 @@ def months_before(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
+# How long django-axes' records of logins and failed logins (login name, IP, browser) are kept.
+LOGIN_RECORD_DAYS = 30
+
+
 @dataclass
 class RetentionReport:
     loans_anonymised: int = 0
     patrons_deleted: int = 0
     patrons_anonymised: int = 0
     uploads_purged: int | None = None
+    login_records_removed: int = 0
     per_library: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
@@ -60,6 +66,16 @@ def _anonymise(patron: Patron) -> None:
     patron.group = None
     patron.card_number = f"X{patron.pk:019d}"[-20:]
     patron.save()
+
+
+def _purge_login_records(before: dt.datetime, *, dry_run: bool) -> int:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    removed = 0
+    for model in (AccessLog, AccessFailureLog, AccessAttempt):
+        old = model.objects.filter(attempt_time__lt=before)
+        removed += old.count() if dry_run else old.delete()[0]
+    return removed
 
 
 def run(*, now: dt.datetime | None = None, dry_run: bool = False, purge_files: bool = True) -> RetentionReport:
@@ -108,6 +124,7 @@ def run(*, now: dt.datetime | None = None, dry_run: bool = False, purge_files: b
         report.patrons_deleted += counts["patrons_deleted"]
         report.patrons_anonymised += counts["patrons_anonymised"]
         report.per_library[library.name] = counts
+    report.login_records_removed = _purge_login_records(now - dt.timedelta(days=LOGIN_RECORD_DAYS), dry_run=dry_run)
     if purge_files and "purge_uploads" in get_commands():
         args: list[Any] = ["--dry-run"] if dry_run else []
         from io import StringIO

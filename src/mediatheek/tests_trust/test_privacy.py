@@ -84,6 +84,18 @@ def test_retention_command_is_idempotent_and_purges_files(school_a):
     assert "anonymise 0 loan(s)" in out.getvalue()
 
 
+@pytest.mark.django_db
+def test_retention_removes_old_login_records(school_a):
+    from axes.models import AccessLog
+
+    old = AccessLog.objects.create(username="12345678", ip_address="10.0.0.1", user_agent="x", path_info="/")
+    AccessLog.objects.filter(pk=old.pk).update(attempt_time=NOW - dt.timedelta(days=retention.LOGIN_RECORD_DAYS + 1))
+    recent = AccessLog.objects.create(username="12345679", ip_address="10.0.0.1", user_agent="x", path_info="/")
+    report = retention.run(now=NOW, purge_files=False)
+    assert report.login_records_removed == 1
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
 def test_months_before_handles_short_months():
     assert retention.months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
     assert retention.months_before(dt.date(2026, 1, 15), 12) == dt.date(2025, 1, 15)

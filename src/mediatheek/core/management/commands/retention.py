@@ -26,5 +26,6 @@ class Command(BaseCommand):
                 f"{name}: {prefix}anonymise {counts['loans_anonymised']} loan(s), "
                 f"{prefix}remove {counts['patrons_deleted'] + counts['patrons_anonymised']} deregistered patron(s)"
             )
+        self.stdout.write(f"{prefix}remove {report.login_records_removed} login record(s)")
         if report.uploads_purged is not None:
             self.stdout.write(f"{prefix}purge {report.uploads_purged} student file(s)")
