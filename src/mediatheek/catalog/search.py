@@ -63,6 +63,11 @@ def _match_expression(words: list[str]) -> str:
     return " AND ".join(f'("{word}" OR "{word}"*)' if len(word) >= MIN_PREFIX else f'"{word}"' for word in words)
 
 
+def _exact_expression(words: list[str]) -> str:
+    """PostgreSQL: any of the words as a whole word, ranked on its own so a whole word counts more than a prefix."""
+    return " | ".join(words)
+
+
 def _with_match(queryset: QuerySet[Title], words: list[str], *, ranked: bool) -> QuerySet[Title]:
     """Restrict to titles whose index matches every word (as a prefix); optionally order by relevance."""
     match = _match_expression(words)
@@ -72,8 +77,11 @@ def _with_match(queryset: QuerySet[Title], words: list[str], *, ranked: bool) ->
         )
         if ranked:
             queryset = queryset.extra(
-                select={"search_rank": "ts_rank(catalog_title.search_vector, to_tsquery('simple'::regconfig, %s))"},
-                select_params=[match],
+                select={
+                    "search_rank": "ts_rank(catalog_title.search_vector, to_tsquery('simple'::regconfig, %s)) "
+                    "+ ts_rank(catalog_title.search_vector, to_tsquery('simple'::regconfig, %s), 1)"
+                },
+                select_params=[_exact_expression(words), match],
                 order_by=["-search_rank", "title", "id"],
             )
         return queryset
@@ -94,6 +102,49 @@ def _with_match(queryset: QuerySet[Title], words: list[str], *, ranked: bool) ->
     for word in words:
         condition &= Q(search_text__startswith=word) | Q(search_text__contains=f" {word}")
     return queryset.filter(condition)
+
+
+# {statuses} becomes one %s per status, {filters} "AND t.<facet field> = %s" per filter: parameters only.
+ONE_PASS_SQL = {
+    "postgresql": (
+        "SELECT t.id, ts_rank(t.search_vector, query.exact) + ts_rank(t.search_vector, query.q, 1), "
+        "t.age_code, t.avi_level, t.nur, t.language "
+        "FROM catalog_title t, "
+        "(SELECT to_tsquery('simple'::regconfig, %s) AS exact, to_tsquery('simple'::regconfig, %s) AS q) AS query "
+        "WHERE t.search_vector @@ query.q "
+        "AND EXISTS (SELECT 1 FROM catalog_copy c WHERE c.title_id = t.id AND c.school_id = %s "
+        "AND c.status IN ({statuses})) {filters}"
+    ),
+    "sqlite": (
+        "SELECT t.id, f.rank, t.age_code, t.avi_level, t.nur, t.language "
+        "FROM catalog_title_fts f JOIN catalog_title t ON t.id = f.rowid "
+        "WHERE catalog_title_fts MATCH %s "
+        "AND EXISTS (SELECT 1 FROM catalog_copy c WHERE c.title_id = f.rowid AND c.school_id = %s "
+        "AND c.status IN ({statuses})) {filters}"
+    ),
+}
+
+
+def _one_pass(
+    words: list[str], school: School, filters: dict[str, str], *, available_only: bool
+) -> list[tuple[int, float, str, str, str, str]]:
+    """Every title matching the words that the school holds: (id, rank, age_code, avi_level, nur, language), from one
+    query. The school test runs on the index's own id before the title row is read, so titles that only other schools
+    hold cost an index probe and nothing more; the rank is computed for the school's hits only."""
+    match = _match_expression(words)
+    statuses: list[str] = [str(Copy.Status.AVAILABLE)] if available_only else list(HELD)
+    conditions = []
+    params: list[Any] = []
+    for key in FACET_FIELDS:
+        if filters.get(key):
+            conditions.append(f"AND t.{key} = %s")
+            params.append(filters[key])
+    template = ONE_PASS_SQL["postgresql" if connection.vendor == "postgresql" else "sqlite"]
+    sql = template.replace("{statuses}", ", ".join(["%s"] * len(statuses))).replace("{filters}", " ".join(conditions))
+    with connection.cursor() as cursor:
+        head = [_exact_expression(words), match] if connection.vendor == "postgresql" else [match]
+        cursor.execute(sql, [*head, school.pk, *statuses, *params])
+        return list(cursor.fetchall())
 
 
 def held_by(school: School, *, available_only: bool = False) -> Exists:
@@ -128,6 +179,11 @@ def search_titles(
     words = query_words(query or "")[:MAX_WORDS]
     if any(word not in STOPWORDS for word in words):
         words = [word for word in words if word not in STOPWORDS]
+    limit = max(0, min(limit, 200))
+    if words and school is not None and connection.vendor in ("sqlite", "postgresql"):
+        return _search_at_school(
+            words, school, filters or {}, available_only=available_only, limit=limit, offset=offset
+        )
     base: QuerySet[Title] = Title.objects.all()
     for key, value in (filters or {}).items():
         if key in FACET_FIELDS and value:
@@ -161,9 +217,27 @@ def search_titles(
         page_qs = matching.order_by("-id")
     else:
         page_qs = _with_match(base, words, ranked=True)
-    limit = max(0, min(limit, 200))
     titles = list(page_qs[offset : offset + limit]) if total and limit else []
     return SearchResults(total=total, titles=titles, facets=facets)
+
+
+def _search_at_school(
+    words: list[str], school: School, filters: dict[str, str], *, available_only: bool, limit: int, offset: int
+) -> SearchResults:
+    """The usual portal and client search: words, at one school. One pass gives total, facets and ranking."""
+    rows = _one_pass(words, school, filters, available_only=available_only)
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_FIELDS}
+    for row in rows:
+        for name, value in zip(FACET_FIELDS, row[2:], strict=True):
+            if value:
+                counters[name][value] += 1
+    facets = {name: sorted(counter.items(), key=lambda item: (-item[1], item[0])) for name, counter in counters.items()}
+    # SQLite's bm25 rank: smaller is better; PostgreSQL's ts_rank: larger is better. Ties: newest first.
+    sign = -1 if connection.vendor == "postgresql" else 1
+    rows.sort(key=lambda row: (sign * (row[1] or 0), -row[0]))
+    page_ids = [row[0] for row in rows[offset : offset + limit]]
+    found = Title.objects.in_bulk(page_ids)
+    return SearchResults(total=len(rows), titles=[found[pk] for pk in page_ids if pk in found], facets=facets)
 
 
 def availability(titles: Iterable[Title], school: School) -> dict[int, Availability]:

@@ -166,3 +166,25 @@ def test_broad_queries_are_ordered_newest_first(monkeypatch: Any) -> None:
     results = search_titles("heksen")
     assert results.total == 4
     assert [t.pk for t in results.titles] == [t.pk for t in reversed(made)]
+
+
+def test_at_a_school_filters_facets_ranking_and_pages(school_a: Any, school_b: Any) -> None:
+    best = TitleFactory(title="Heks", age_code="A", avi_level="M4")
+    second = TitleFactory(title="Heksenketel en nog veel meer woorden in een lange titel", age_code="B", avi_level="")
+    third = TitleFactory(
+        title="Een heks", subtitle="met een hele lange ondertitel over van alles", age_code="A", avi_level=""
+    )
+    only_b = TitleFactory(title="Heks van Beta", age_code="A")
+    for title in (best, second, third):
+        CopyFactory(title=title, school=school_a)
+    CopyFactory(title=only_b, school=school_b)
+    results = search_titles("heks", school=school_a)
+    assert results.total == 3
+    assert results.titles[0].pk == best.pk
+    assert dict(results.facets["age_code"]) == {"A": 2, "B": 1}
+    assert dict(results.facets["avi_level"]) == {"M4": 1}
+    page = search_titles("heks", school=school_a, limit=1, offset=1)
+    assert page.total == 3 and len(page.titles) == 1 and page.titles[0].pk in {second.pk, third.pk}
+    filtered = search_titles("heks", school=school_a, filters={"age_code": "A"})
+    assert ids(filtered) == {best.pk, third.pk}
+    assert ids(search_titles("heks", school=school_b)) == {only_b.pk}
