@@ -55,6 +55,7 @@ class CurrentStudent:
     email: str = ""
     active: bool = True
     is_student: bool = True
+    group_id: int | None = None  # for the caller's bookkeeping; the plan compares group names
 
     @property
     def full_name(self) -> str:

@@ -128,7 +128,12 @@ def _usable(result: ReadResult) -> ReadResult:
 @dataclass
 class _Snapshot:
     current: list[CurrentStudent]
-    group_ids: dict[int, int | None]  # patron id -> its group id now
+    group_ids: dict[int, int | None] | None = None  # patron id -> group id, built when first needed
+
+    def group_id_of(self, patron_id: int | None) -> int | None:
+        if self.group_ids is None:
+            self.group_ids = {patron.id: patron.group_id for patron in self.current}
+        return self.group_ids.get(patron_id) if patron_id is not None else None
 
 
 SNAPSHOT_FIELDS = [
@@ -150,45 +155,29 @@ SNAPSHOT_FIELDS = [
 
 def _snapshot(school: School) -> _Snapshot:
     """The school's patrons as the plan sees them: one query, straight from the cursor (no model instances and no
-    per-row converters; SQLite and PostgreSQL both hand back dates as dates)."""
+    per-row converters), its columns in CurrentStudent's order."""
     q = connection.ops.quote_name
     p = {name: f"p.{q(_field(Patron, name).column)}" for name in SNAPSHOT_FIELDS}
     sql = (
         f"SELECT {p['id']}, {p['student_number']}, {p['first_name']}, {p['name_prefix']}, {p['last_name']}, "  # noqa: S608
-        f"{p['group']}, g.{q(_field(Group, 'name').column)}, g.{q(_field(Group, 'school_year').column)}, "
-        f"{p['year_level']}, {p['birth_date']}, {p['card_number']}, {p['email']}, {p['status']}, {p['kind']} "
+        f"COALESCE(g.{q(_field(Group, 'name').column)}, ''), g.{q(_field(Group, 'school_year').column)}, "
+        f"{p['year_level']}, {p['birth_date']}, {p['card_number']}, {p['email']}, "
+        f"CASE WHEN {p['status']} = %s THEN 1 ELSE 0 END, CASE WHEN {p['kind']} = %s THEN 1 ELSE 0 END, "
+        f"{p['group']} "
         f"FROM {q(Patron._meta.db_table)} p LEFT JOIN {q(Group._meta.db_table)} g ON g.{q('id')} = {p['group']} "
         f"WHERE {p['school']} = %s"
     )
     current: list[CurrentStudent] = []
-    group_ids: dict[int, int | None] = {}
-    active, student = Patron.Status.ACTIVE.value, Patron.Kind.STUDENT.value
     parse = dt.date.fromisoformat
     with connection.cursor() as cursor:
-        cursor.execute(sql, [school.pk])
+        cursor.execute(sql, [Patron.Status.ACTIVE.value, Patron.Kind.STUDENT.value, school.pk])
         while batch := cursor.fetchmany(10_000):
-            for pk, key, first, prefix, last, group_id, group, year, level, birth, card, email, status, kind in batch:
-                if birth.__class__ is str:
-                    birth = parse(birth)
-                current.append(
-                    CurrentStudent(
-                        pk,
-                        key,
-                        first,
-                        prefix,
-                        last,
-                        group or "",
-                        year,
-                        level,
-                        birth,
-                        card,
-                        email,
-                        status == active,
-                        kind == student,
-                    )
-                )
-                group_ids[pk] = group_id
-    return _Snapshot(current=current, group_ids=group_ids)
+            current.extend([CurrentStudent(*row) for row in batch])
+    if isinstance(next((patron.birth_date for patron in current if patron.birth_date is not None), None), str):
+        for patron in current:  # a database that hands back dates as text
+            if isinstance(patron.birth_date, str):
+                patron.birth_date = parse(patron.birth_date)
+    return _Snapshot(current=current)
 
 
 def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -296,6 +285,14 @@ class _Writer:
         columns = ", ".join(self.quote(_field(model, name).column) for name in names)
         marks = ", ".join(["%s"] * len(names))
         table = self.quote(model._meta.db_table)
+        if connection.vendor == "postgresql" and params:
+            # PostgreSQL: COPY is several times faster than row-by-row INSERTs for a big file.
+            with connection.cursor() as cursor:
+                raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in params:
+                        copy.write_row(row)
+            return
         self.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", params)  # noqa: S608
 
     def update_patrons(self, names: Sequence[str], params: list[Sequence[Any]]) -> None:
@@ -422,7 +419,7 @@ def _update_existing(
         for name, (old, new) in change.changes.items():
             if name == "group":
                 new_id = groups.get(new) if new else None
-                before.update(group=old, group_id=snapshot.group_ids.get(change.patron_id))
+                before.update(group=old, group_id=snapshot.group_id_of(change.patron_id))
                 after.update(group=new, group_id=new_id)
                 names.append("group")
                 values.append(new_id)
