@@ -131,10 +131,15 @@ PATRON_NAME_FIELDS = (
 )
 
 
+def clean_code(code: str) -> str:
+    """What a scanner or a keyboard typed, without control characters (PostgreSQL refuses NUL) and spaces."""
+    return "".join(character for character in (code or "") if character.isprintable()).strip()[:64]
+
+
 def find_copy(school: Any, barcode: str) -> Copy | None:
     """The school's copy with this barcode. Exact match on the unique index (a case-insensitive LIKE would scan
     the whole table on SQLite); a code typed in lower case is tried in upper case too."""
-    barcode = (barcode or "").strip()
+    barcode = clean_code(barcode)
     if not barcode:
         return None
     candidates = [barcode] if barcode == barcode.upper() else [barcode, barcode.upper()]
@@ -143,7 +148,7 @@ def find_copy(school: Any, barcode: str) -> Copy | None:
 
 
 def find_patron(school: Any, card_number: str) -> Patron | None:
-    card_number = (card_number or "").strip()
+    card_number = clean_code(card_number)
     if not card_number:
         return None
     return Patron.objects.for_school(school).select_related("group").filter(card_number=card_number).first()

@@ -292,3 +292,15 @@ def test_rule_form_refuses_an_unknown_patron_kind(client, admin_a, school_a):
     client.force_login(admin_a)
     response = client.post(reverse("client:desk_rule_add"), {"patron_kind": "alien", "max_loans": 1})
     assert response.status_code == 200 and not LoanRule.objects.filter(school=school_a).exists()
+
+
+def test_control_characters_in_a_scan_are_harmless(client, volunteer_a, pupil, school_a):
+    copy = CopyFactory(school=school_a)
+    client.force_login(volunteer_a)
+    response = client.post(reverse("client:desk_patron_scan", args=[pupil.pk]), {"code": f"{copy.barcode}\x00"}, **HTMX)
+    assert response.status_code == 200 and "Uitgeleend" in response.content.decode()
+    response = client.post(reverse("client:desk_scan"), {"code": "Lez\x00er"}, follow=True)
+    assert response.status_code == 200 and "Lezer, Sanne" in response.content.decode()
+    assert client.get(reverse("client:desk"), {"q": "a\x00b"}).status_code == 200
+    response = client.post(reverse("client:desk_return_scan"), {"code": "12\x0034"}, **HTMX)
+    assert response.status_code == 200

@@ -142,7 +142,7 @@ def _recent_returns(request: ClientRequest) -> list[dict[str, Any]]:
 @desk
 def start(request: ClientRequest) -> HttpResponse:
     matches: list[Patron] = []
-    query = request.GET.get("q", "").strip()
+    query = services.clean_code(request.GET.get("q", ""))
     if query:
         matches = list(
             Patron.objects.for_school(request.school)
@@ -161,7 +161,7 @@ def start(request: ClientRequest) -> HttpResponse:
 @require_POST
 def scan_card(request: ClientRequest) -> HttpResponse:
     """The card field: a card number opens the patron; a copy barcode is returned; else a name search."""
-    code = request.POST.get("code", "").strip()
+    code = services.clean_code(request.POST.get("code", ""))
     start_url = reverse("client:desk")
     if not code:
         return redirect(start_url)
@@ -255,7 +255,7 @@ def patron_scan(request: ClientRequest, pk: int) -> HttpResponse:
     """The copy field on the patron's screen: lend the scanned copy at once."""
     patron = _patron(request, pk)
     url = reverse("client:desk_patron", args=[patron.pk])
-    code = request.POST.get("code", "").strip()
+    code = services.clean_code(request.POST.get("code", ""))
     context: dict[str, Any] = {"patron": patron, "today": timezone.localdate()}
 
     def panel(fb: dict[str, str] | None) -> HttpResponse:
@@ -370,7 +370,7 @@ def reserve(request: ClientRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             request.session[FEEDBACK_KEY] = _feedback("error", str(error), title=title.title)
             return redirect("client:desk_reserve", pk=patron.pk)
-    query = request.GET.get("q", "").strip()
+    query = services.clean_code(request.GET.get("q", ""))
     titles: list[Title] = []
     if query:
         copies = Copy.objects.for_school(request.school)
@@ -426,7 +426,7 @@ def _return_context(request: ClientRequest, feedback: dict[str, str] | None) -> 
 @desk
 @require_POST
 def return_scan(request: ClientRequest) -> HttpResponse:
-    code = request.POST.get("code", "").strip()
+    code = services.clean_code(request.POST.get("code", ""))
     url = reverse("client:desk_return")
 
     entry: dict[str, Any] | None = None
