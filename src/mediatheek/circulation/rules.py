@@ -119,7 +119,9 @@ def _school_id(school: School | int) -> int:
 
 
 def school_rules(school: School | int) -> list[LoanRule]:
-    return list(LoanRule.objects.filter(school_id=_school_id(school)))
+    from mediatheek.circulation import sql
+
+    return sql.loan_rules(_school_id(school))
 
 
 def resolve(*, patron: Patron, age_code: str | None = None, rules: Sequence[LoanRule] | None = None) -> EffectiveRule:
@@ -148,14 +150,14 @@ class Calendar:
 
     @classmethod
     def for_school(cls, school: School | int, *, around: dt.date | None = None) -> Calendar:
-        from mediatheek.schools.models import ClosedDay
+        from mediatheek.circulation import sql
 
-        closed = ClosedDay.objects.filter(school_id=_school_id(school))
+        since = until = None
         if around is not None:
             # Only the periods that can matter for a due date in the coming two years.
-            closed = closed.filter(end__gte=around - dt.timedelta(days=7), start__lte=around + dt.timedelta(days=730))
+            since, until = around - dt.timedelta(days=7), around + dt.timedelta(days=730)
         return cls(
-            Period(start, end, summer) for start, end, summer in closed.values_list("start", "end", "is_summer_holiday")
+            Period(start, end, summer) for start, end, summer in sql.closed_periods(_school_id(school), since, until)
         )
 
     def closed_period(self, day: dt.date) -> Period | None:

@@ -18,13 +18,13 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mediatheek.catalog.models import Copy, Title
-from mediatheek.circulation import rules
+from mediatheek.circulation import rules, sql
 from mediatheek.circulation.models import Loan, LoanRule, OverdueAction, Reservation
 from mediatheek.core import audit
 from mediatheek.core.errors import DomainError
@@ -272,16 +272,11 @@ def checkout_precheck(
         pre.confirmations.append(Notice("damaged", _("Dit exemplaar staat als beschadigd. Toch uitlenen?")))
 
     # One query for the copy's open loan (if any) and the patron's open loans.
-    open_loans_here = list(
-        Loan.objects.filter(Q(copy=copy) | Q(patron=patron), returned_at__isnull=True)
-        .select_related("patron__group", "copy__title")
-        .only("id", "due_date", "copy__id", "copy__title__id", "copy__title__age_code", *PATRON_NAME_FIELDS)
-        .order_by()
-    )
-    open_loan = next((loan for loan in open_loans_here if loan.copy_id == copy.pk), None)
+    open_loans_here = sql.open_loans_of_copy_or_patron(copy.pk, patron.pk)
+    open_loan = next((loan for loan, _code in open_loans_here if loan.copy_id == copy.pk), None)
     loans = [
-        (loan.due_date, loan.copy.title.age_code)
-        for loan in open_loans_here
+        (loan.due_date, code)
+        for loan, code in open_loans_here
         if loan.patron_id == patron.pk and loan.copy_id != copy.pk
     ]
     pre.patron_loan_count = len(loans)
@@ -305,12 +300,7 @@ def checkout_precheck(
             )
 
     # One query for every open reservation of this title here: the hold on this copy, the patron's own, the queue.
-    reservations = list(
-        Reservation.objects.filter(school_id=copy.school_id, title_id=copy.title_id, status__in=OPEN_RESERVATION)
-        .select_related("patron__group")
-        .only("id", "status", "held_copy", "hold_until", "placed_at", *PATRON_NAME_FIELDS)
-        .order_by("placed_at", "id")
-    )
+    reservations = sql.reservations_of_title(copy.school_id, copy.title_id)
     held = next((r for r in reservations if r.status == Reservation.Status.READY and r.held_copy_id == copy.pk), None)
     own = next((r for r in reservations if r.patron_id == patron.pk), None)
     first = next((r for r in reservations if r.status == Reservation.Status.WAITING), None)
@@ -452,22 +442,7 @@ def check_in(*, copy: Copy, by: Any, today: dt.date | None = None) -> CheckInRes
     today = today or timezone.localdate()
     with transaction.atomic():
         copy = _lock_copy(copy)
-        loan = (
-            Loan.objects.filter(copy=copy, returned_at__isnull=True)
-            .select_related("patron__group")
-            .only(
-                "id",
-                "due_date",
-                "copy",
-                "returned_at",
-                "checked_in_by",
-                "patron__kind",
-                "patron__year_level",
-                "patron__school",
-                *PATRON_NAME_FIELDS,
-            )
-            .first()
-        )
+        loan = sql.open_loan_of_copy(copy.pk)
         result = CheckInResult(copy=copy, loan=loan)
         if loan is not None:
             _close_loan(loan, by=by, now=timezone.now())
@@ -487,15 +462,7 @@ def check_in(*, copy: Copy, by: Any, today: dt.date | None = None) -> CheckInRes
             first_waiting: Reservation | None | object = _UNKNOWN  # _hold_for_next locks and looks it up
         else:
             # SQLite (one writer at a time): one query for this copy's hold and the title's queue.
-            candidates = list(
-                Reservation.objects.filter(school_id=copy.school_id, title_id=copy.title_id)
-                .filter(
-                    Q(status=Reservation.Status.READY, held_copy=copy)
-                    | Q(status=Reservation.Status.WAITING, patron__status=Patron.Status.ACTIVE)
-                )
-                .select_related("patron__group")
-                .order_by("placed_at", "id")
-            )
+            candidates = sql.reservations_of_title(copy.school_id, copy.title_id, held_copy_id=copy.pk)
             held = next((r for r in candidates if r.status == Reservation.Status.READY), None)
             first_waiting = next((r for r in candidates if r.status == Reservation.Status.WAITING), None)
         if held is not None:
