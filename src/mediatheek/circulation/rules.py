@@ -127,7 +127,7 @@ def school_rules(school: School | int) -> list[LoanRule]:
 def resolve(*, patron: Patron, age_code: str | None = None, rules: Sequence[LoanRule] | None = None) -> EffectiveRule:
     """The effective rule for this patron (and, for a copy, its title's age code)."""
     if rules is None:
-        rules = school_rules(patron.school)
+        rules = school_rules(patron.school_id)
     return resolve_from(rules, patron=patron, age_code=age_code)
 
 

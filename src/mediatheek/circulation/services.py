@@ -143,8 +143,9 @@ def find_copy(school: Any, barcode: str) -> Copy | None:
     if not barcode:
         return None
     candidates = [barcode] if barcode == barcode.upper() else [barcode, barcode.upper()]
-    copies = Copy.objects.for_school(school).select_related("title").only(*COPY_FIELDS).order_by()
-    return next(iter(copies.filter(barcode__in=candidates)[:1]), None)
+    if school is None:
+        return None
+    return sql.copy_by_barcode(school.pk, candidates)
 
 
 def find_patron(school: Any, card_number: str) -> Patron | None:

@@ -165,3 +165,36 @@ def reservations_of_title(school_id: int, title_id: int, *, held_copy_id: int | 
         reservation.patron = _patron(tuple(patron_values))
         result.append(reservation)
     return result
+
+
+def copy_by_barcode(school_id: int, barcodes: list[str]) -> Copy | None:
+    """The school's copy with one of these barcodes, with its title's name and age code."""
+    placeholders = ", ".join(["%s"] * len(barcodes))
+    found = rows(
+        f"SELECT c.id, c.barcode, c.status, c.school_id, c.title_id, t.title, t.age_code FROM {COPY} c "  # noqa: S608
+        f"JOIN {TITLE} t ON t.id = c.title_id WHERE c.school_id = %s AND c.barcode IN ({placeholders})",
+        [school_id, *barcodes],
+    )
+    if not found:
+        return None
+    copy_id, barcode, status, school, title_id, title, age_code = found[0]
+    copy: Copy = _from_db(
+        Copy, {"id": copy_id, "barcode": barcode, "status": status, "school_id": school, "title_id": title_id}
+    )
+    copy.title = _from_db(Title, {"id": title_id, "title": title, "age_code": age_code})
+    return copy
+
+
+def patron_for_desk(school_id: int, patron_id: int) -> Patron | None:
+    """What a scan needs of the patron (name, group, kind, year level, status, block)."""
+    found = rows(
+        f"SELECT {PATRON_COLUMNS}, p.status, p.blocked_reason, p.card_number FROM {PATRON} p "  # noqa: S608
+        f"LEFT JOIN {GROUP} g ON g.id = p.group_id WHERE p.school_id = %s AND p.id = %s",
+        [school_id, patron_id],
+    )
+    if not found:
+        return None
+    *values, status, blocked_reason, card_number = found[0]
+    patron = _patron(tuple(values))
+    patron.status, patron.blocked_reason, patron.card_number = status, blocked_reason, card_number
+    return patron

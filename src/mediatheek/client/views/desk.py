@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mediatheek.catalog.models import Copy, Title
-from mediatheek.circulation import rules, services
+from mediatheek.circulation import rules, services, sql
 from mediatheek.circulation.models import Loan, Reservation
 from mediatheek.core.errors import DomainError
 from mediatheek.core.http import ClientRequest
@@ -253,7 +253,10 @@ def patron_screen(request: ClientRequest, pk: int) -> HttpResponse:
 @require_POST
 def patron_scan(request: ClientRequest, pk: int) -> HttpResponse:
     """The copy field on the patron's screen: lend the scanned copy at once."""
-    patron = _patron(request, pk)
+    # The scan's hot path: only the patron's columns a check-out needs, in one hand-written query.
+    patron = sql.patron_for_desk(request.school.pk, pk)
+    if patron is None:
+        raise Http404
     url = reverse("client:desk_patron", args=[patron.pk])
     code = services.clean_code(request.POST.get("code", ""))
     context: dict[str, Any] = {"patron": patron, "today": timezone.localdate()}
