@@ -187,6 +187,7 @@ def make_plan(
 
     seen = {row.student_number for row in usable}
     new_append = plan.new.append
+    lists = plan.outcome_lists()
     for row in usable:
         found = by_key.get(row.student_number)
         if found is None:
@@ -226,17 +227,8 @@ def make_plan(
             outcome = "updated"
         else:
             outcome = "unchanged"
-        getattr(plan, outcome).append(
-            PlannedChange(
-                outcome=outcome,
-                student_number=row.student_number,
-                row=row.row,
-                patron_id=patron.id,
-                old_group=old_group,
-                new_group=new_group,
-                changes=changes,
-                student=row,
-            )
+        lists[outcome].append(
+            PlannedChange(outcome, row.student_number, "", row.row, patron.id, old_group, new_group, changes, row)
         )
 
     # Students an error row names are left exactly as they were: by key, or (no key) by name.
