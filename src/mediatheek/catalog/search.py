@@ -2,9 +2,11 @@
 
 Full text over title, subtitle, authors, series, subjects, keywords and ISBN, accent-insensitive, every word a
 prefix (so results come while typing). The index is built over `Title.search_text` (folded in Python, see text.py):
-SQLite uses an FTS5 table kept current by triggers, PostgreSQL a generated tsvector column with a GIN index
-(see search_index.py). The match runs first in the index; school, availability and facet filters are applied to
-that set, the page is limited in SQL, and all four facets come from one grouped query.
+SQLite uses an FTS5 table, PostgreSQL a generated tsvector column with a GIN index (see search_index.py). Each
+school's holdings are inside the index too (FTS5 column `schools`, PostgreSQL int[] `search_holdings` with GIN), kept
+current by triggers on catalog_copy, so a search at a school is one intersection of the word lists with the school's
+list in the index: broad words ("de", "voetbal") no longer walk every match in the region probing copies.
+Facet filters are applied to that set, and all four facets come from the same rows.
 """
 
 from __future__ import annotations
@@ -60,7 +62,9 @@ def _match_expression(words: list[str]) -> str:
     """Every word must match, as a whole word or as the start of one; a whole-word match ranks higher."""
     if connection.vendor == "postgresql":
         return " & ".join(f"({word} | {word}:*)" if len(word) >= MIN_PREFIX else word for word in words)
-    return " AND ".join(f'("{word}" OR "{word}"*)' if len(word) >= MIN_PREFIX else f'"{word}"' for word in words)
+    # Column filter: the words are looked up in the text only, never among the school tokens of the same table.
+    expression = " AND ".join(f'("{word}" OR "{word}"*)' if len(word) >= MIN_PREFIX else f'"{word}"' for word in words)
+    return f"search_text : ({expression})"
 
 
 def _exact_expression(words: list[str]) -> str:
@@ -104,46 +108,50 @@ def _with_match(queryset: QuerySet[Title], words: list[str], *, ranked: bool) ->
     return queryset.filter(condition)
 
 
-# {statuses} becomes one %s per status, {filters} "AND t.<facet field> = %s" per filter: parameters only.
+# {filters} becomes "AND t.<facet field> = %s" per filter: parameters only.
 ONE_PASS_SQL = {
     "postgresql": (
         "SELECT t.id, ts_rank(t.search_vector, query.exact) + ts_rank(t.search_vector, query.q, 1), "
         "t.age_code, t.avi_level, t.nur, t.language "
         "FROM catalog_title t, "
         "(SELECT to_tsquery('simple'::regconfig, %s) AS exact, to_tsquery('simple'::regconfig, %s) AS q) AS query "
-        "WHERE t.search_vector @@ query.q "
-        "AND EXISTS (SELECT 1 FROM catalog_copy c WHERE c.title_id = t.id AND c.school_id = %s "
-        "AND c.status IN ({statuses})) {filters}"
+        "WHERE t.search_vector @@ query.q AND t.search_holdings @> ARRAY[%s]::bigint[] {filters}"
     ),
     "sqlite": (
         "SELECT t.id, f.rank, t.age_code, t.avi_level, t.nur, t.language "
         "FROM catalog_title_fts f JOIN catalog_title t ON t.id = f.rowid "
-        "WHERE catalog_title_fts MATCH %s "
-        "AND EXISTS (SELECT 1 FROM catalog_copy c WHERE c.title_id = f.rowid AND c.school_id = %s "
-        "AND c.status IN ({statuses})) {filters}"
+        "WHERE catalog_title_fts MATCH %s {filters}"
     ),
 }
+
+
+def school_token(school: School, *, available_only: bool) -> str:
+    """SQLite: the FTS5 token for "held by" (s<id>) or "on the shelf at" (a<id>) this school."""
+    return f"{'a' if available_only else 's'}{school.pk}"
 
 
 def _one_pass(
     words: list[str], school: School, filters: dict[str, str], *, available_only: bool
 ) -> list[tuple[int, float, str, str, str, str]]:
     """Every title matching the words that the school holds: (id, rank, age_code, avi_level, nur, language), from one
-    query. The school test runs on the index's own id before the title row is read, so titles that only other schools
-    hold cost an index probe and nothing more; the rank is computed for the school's hits only."""
+    query. The school is part of the index lookup itself (see search_index.py), so titles that only other schools
+    hold are never read; the rank is computed for the school's hits only."""
     match = _match_expression(words)
-    statuses: list[str] = [str(Copy.Status.AVAILABLE)] if available_only else list(HELD)
     conditions = []
     params: list[Any] = []
     for key in FACET_FIELDS:
         if filters.get(key):
             conditions.append(f"AND t.{key} = %s")
             params.append(filters[key])
-    template = ONE_PASS_SQL["postgresql" if connection.vendor == "postgresql" else "sqlite"]
-    sql = template.replace("{statuses}", ", ".join(["%s"] * len(statuses))).replace("{filters}", " ".join(conditions))
+    if connection.vendor == "postgresql":
+        # +id: holds a copy; -id: has one on the shelf.
+        head = [_exact_expression(words), match, -school.pk if available_only else school.pk]
+        sql = ONE_PASS_SQL["postgresql"]
+    else:
+        head = [f'{match} AND schools : "{school_token(school, available_only=available_only)}"']
+        sql = ONE_PASS_SQL["sqlite"]
     with connection.cursor() as cursor:
-        head = [_exact_expression(words), match] if connection.vendor == "postgresql" else [match]
-        cursor.execute(sql, [*head, school.pk, *statuses, *params])
+        cursor.execute(sql.replace("{filters}", " ".join(conditions)), [*head, *params])
         return list(cursor.fetchall())
 
 
