@@ -143,6 +143,7 @@ def _one_pass(
         if filters.get(key):
             conditions.append(f"AND t.{key} = %s")
             params.append(filters[key])
+    head: list[Any]
     if connection.vendor == "postgresql":
         # +id: holds a copy; -id: has one on the shelf.
         head = [_exact_expression(words), match, -school.pk if available_only else school.pk]

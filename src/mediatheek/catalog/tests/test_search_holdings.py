@@ -32,7 +32,7 @@ def test_add_copy_through_the_service_makes_the_title_findable(school_a: Any, sc
 
 def test_status_changes_move_the_title_in_and_out(school_a: Any) -> None:
     title = TitleFactory(title="Zeepaardje")
-    copy = CopyFactory(title=title, school=school_a)
+    copy: Any = CopyFactory(title=title, school=school_a)
     services.set_copy_status(copy=copy, status=Copy.Status.DAMAGED)
     assert found("zeepaard", school_a) == {title.pk}
     assert found("zeepaard", school_a, available_only=True) == set()
@@ -67,7 +67,7 @@ def test_bulk_create_and_a_copy_moved_to_another_title(school_a: Any) -> None:
 
 
 def test_title_edit_keeps_its_holdings(school_a: Any) -> None:
-    title = TitleFactory(title="Zeepaardje")
+    title: Any = TitleFactory(title="Zeepaardje")
     CopyFactory(title=title, school=school_a)
     title.title = "Zeester"
     title.save()
