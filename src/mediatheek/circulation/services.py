@@ -121,14 +121,6 @@ class CheckInResult:
 
 # The columns the desk needs of a copy and its title: loading a whole Title row per scan is measurable.
 COPY_FIELDS = ("id", "barcode", "status", "school", "title", "title__id", "title__title", "title__age_code")
-PATRON_NAME_FIELDS = (
-    "patron__id",
-    "patron__first_name",
-    "patron__name_prefix",
-    "patron__last_name",
-    "patron__group__id",
-    "patron__group__name",
-)
 
 
 def clean_code(code: str) -> str:
