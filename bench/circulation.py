@@ -216,6 +216,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=5, help="floor and desk alternate this many times")
+    parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=0.0,
+        help="pause of each client between round trips (0: back to back, the hardest case)",
+    )
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="mediatheek-bench-"))
@@ -263,8 +269,12 @@ def main() -> int:
         for session in sessions:
             session.csrf("/client/balie/inleveren/")
 
+        think = args.think_ms / 1000
+
         def floor(index: int, step: int, session: Session, timing: Timings) -> None:
             timed(session, timing, "GET", "/client/ping", expect="ok")
+            if think:
+                time.sleep(think)
 
         def desk(index: int, step: int, session: Session, timing: Timings) -> None:
             item = plan[index]
@@ -288,10 +298,13 @@ def main() -> int:
                 htmx=True,
                 expect="Ingeleverd",
             )
+            if think:
+                time.sleep(think)
 
         print(
             f"Mediatheek desk benchmark: gunicorn {args.workers} workers, {database}, "
-            f"{args.clients} concurrent clients, {args.seconds:.0f} s per phase in {args.rounds} alternating slices, "
+            f"{args.clients} concurrent clients (pause {args.think_ms:.0f} ms), {args.seconds:.0f} s per phase in "
+            f"{args.rounds} alternating slices, "
             f"{os.cpu_count()} CPUs"
         )
         run_phase(sessions, floor, 1.0)  # warm up both paths
