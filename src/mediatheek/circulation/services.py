@@ -207,13 +207,17 @@ def queue_position(reservation: Reservation) -> int:
 def _lock_copy(copy: Copy) -> Copy:
     """The copy, locked for the rest of the transaction.
 
-    PostgreSQL: a row lock (select_for_update), re-read under the lock. SQLite: the IMMEDIATE transaction already
-    holds the database's write lock, and everything that decides a check-out or check-in (open loans, holds,
-    the queue) is queried inside it; the copy row itself is used as the desk just read it.
+    PostgreSQL: a row lock (SELECT ... FOR UPDATE); the status is re-read under the lock. SQLite: the IMMEDIATE
+    transaction already holds the database's write lock, and everything that decides a check-out or check-in
+    (open loans, holds, the queue) is queried inside it; the copy row itself is used as the desk just read it.
     """
     if not connection.features.has_select_for_update:
         return copy
-    return Copy.objects.select_for_update(of=("self",)).select_related("title").only(*COPY_FIELDS).get(pk=copy.pk)
+    status = sql.lock_copy_status(copy.pk)
+    if status is None:
+        raise DomainError(_("Dit exemplaar bestaat niet meer."), code="gone")
+    copy.status = status
+    return copy
 
 
 def _lock_patron(patron: Patron) -> Patron:
@@ -221,8 +225,11 @@ def _lock_patron(patron: Patron) -> Patron:
         # SQLite: the IMMEDIATE transaction already holds the database's write lock; the object is fresh enough
         # (the checks that matter query loans and reservations inside the transaction).
         return patron
-    locked = Patron.objects.select_for_update(of=("self",)).select_related("group", "school").get(pk=patron.pk)
-    return locked
+    state = sql.lock_patron_state(patron.pk)
+    if state is None:
+        raise DomainError(_("Deze lener bestaat niet meer."), code="gone")
+    patron.status, patron.blocked_reason = state
+    return patron
 
 
 def _skip_locked() -> dict[str, bool]:
@@ -446,18 +453,11 @@ def check_in(*, copy: Copy, by: Any, today: dt.date | None = None) -> CheckInRes
                 )
                 if rule.fines and rule.fine_per_day is not None:
                     result.fine = rule.fine_per_day * result.days_late
-        if connection.features.has_select_for_update:
-            held = (
-                Reservation.objects.filter(held_copy=copy, status=Reservation.Status.READY)
-                .select_related("patron__group")
-                .first()
-            )
-            first_waiting: Reservation | None | object = _UNKNOWN  # _hold_for_next locks and looks it up
-        else:
-            # SQLite (one writer at a time): one query for this copy's hold and the title's queue.
-            candidates = sql.reservations_of_title(copy.school_id, copy.title_id, held_copy_id=copy.pk)
-            held = next((r for r in candidates if r.status == Reservation.Status.READY), None)
-            first_waiting = next((r for r in candidates if r.status == Reservation.Status.WAITING), None)
+        # One query for this copy's hold and the title's queue (PostgreSQL: locked, skipping rows another desk
+        # is handing out right now, so two copies coming back at once serve two reservations).
+        candidates = sql.reservations_of_title(copy.school_id, copy.title_id, held_copy_id=copy.pk, lock=True)
+        held = next((r for r in candidates if r.status == Reservation.Status.READY), None)
+        first_waiting = next((r for r in candidates if r.status == Reservation.Status.WAITING), None)
         if held is not None:
             result.hold = held  # already on hold (scanned twice): say again for whom
         elif copy.status in (Copy.Status.LENT, Copy.Status.LOST, Copy.Status.AVAILABLE, Copy.Status.ON_HOLD):

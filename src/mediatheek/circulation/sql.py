@@ -131,9 +131,17 @@ def open_loan_of_copy(copy_id: int) -> Loan | None:
     return loan
 
 
-def reservations_of_title(school_id: int, title_id: int, *, held_copy_id: int | None = None) -> list[Reservation]:
+def reservations_of_title(
+    school_id: int, title_id: int, *, held_copy_id: int | None = None, lock: bool = False
+) -> list[Reservation]:
     """Open reservations of a title at a school, first in line first. With `held_copy_id`: only the ready one
-    holding that copy and the waiting ones of active patrons (what a check-in needs)."""
+    holding that copy and the waiting ones of active patrons (what a check-in needs). `lock` (PostgreSQL): lock
+    the rows, skipping those another desk is handing out at this moment."""
+    lock_sql = ""
+    if lock and connection.features.has_select_for_update:
+        lock_sql = " FOR UPDATE OF r"
+        if connection.features.has_select_for_update_skip_locked:
+            lock_sql += " SKIP LOCKED"
     where = "r.school_id = %s AND r.title_id = %s "
     params: list[Any] = [school_id, title_id]
     if held_copy_id is None:
@@ -146,7 +154,7 @@ def reservations_of_title(school_id: int, title_id: int, *, held_copy_id: int | 
     for row in rows(
         f"SELECT r.id, r.status, r.held_copy_id, r.hold_until, r.patron_id, {PATRON_COLUMNS} "  # noqa: S608
         f"FROM {RESERVATION} r JOIN {PATRON} p ON p.id = r.patron_id LEFT JOIN {GROUP} g ON g.id = p.group_id "
-        f"WHERE {where} ORDER BY r.placed_at, r.id",
+        f"WHERE {where} ORDER BY r.placed_at, r.id{lock_sql}",
         params,
     ):
         reservation_id, status, held, until, patron_id, *patron_values = row
@@ -198,3 +206,15 @@ def patron_for_desk(school_id: int, patron_id: int) -> Patron | None:
     patron = _patron(tuple(values))
     patron.status, patron.blocked_reason, patron.card_number = status, blocked_reason, card_number
     return patron
+
+
+def lock_copy_status(copy_id: int) -> str | None:
+    """PostgreSQL: lock the copy's row for the rest of the transaction and read its status under the lock."""
+    found = rows(f"SELECT status FROM {COPY} WHERE id = %s FOR UPDATE", [copy_id])  # noqa: S608
+    return str(found[0][0]) if found else None
+
+
+def lock_patron_state(patron_id: int) -> tuple[str, str] | None:
+    """PostgreSQL: lock the patron's row (two desks lending to one pupil count one limit) and read its state."""
+    found = rows(f"SELECT status, blocked_reason FROM {PATRON} WHERE id = %s FOR UPDATE", [patron_id])  # noqa: S608
+    return (str(found[0][0]), str(found[0][1])) if found else None
