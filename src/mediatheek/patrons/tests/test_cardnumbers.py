@@ -21,3 +21,20 @@ def test_allocated_numbers_are_fresh_and_skip_numbers_in_use(school_a):
     assert card_number_for(2) not in numbers
     assert len(set(numbers)) == 3
     assert set(numbers).isdisjoint(allocate_card_numbers(3))
+
+
+def test_own_luhn_agrees_with_python_stdnum():
+    from stdnum import luhn
+
+    from mediatheek.patrons.cardnumbers import luhn_check_digit
+
+    for value in [*range(0, 5000), 99_999_999, 12_345_678]:
+        body = f"2{value:08d}"
+        assert luhn_check_digit(body) == luhn.calc_check_digit(body)
+
+
+@pytest.mark.django_db
+def test_a_hand_typed_number_inside_the_range_is_skipped(school_a):
+    PatronFactory(school=school_a, card_number=card_number_for(5))
+    numbers = allocate_card_numbers(10)
+    assert card_number_for(5) not in numbers and len(set(numbers)) == 10
