@@ -10,8 +10,11 @@ Then it measures, for a set of realistic pupil queries with and without facets, 
   request   GET /<slug>/zoeken?q=... through Django's test client (middleware, session, search, availability,
             template: everything but the socket)
   search    mediatheek.catalog.search.search_titles() + availability() alone
-  floor     the bare database full-text query for the same words (FTS5 MATCH / tsvector @@), first 20 by rank
-and prints p50/p95 per kind and the ratio request/floor.
+  floor     the bare database full-text query for the same words (FTS5 MATCH / tsvector @@), first 20 by rank,
+            over the whole region
+  at school the same bare query restricted to the school's holdings inside the index (FTS5 `schools:s<id>` /
+            `search_document @@ (words && '@s<id>')`), first 20 by rank: what a search at one school costs at the least
+and prints p50/p95 per kind and the ratios request/floor.
 
     .venv/bin/python bench/search.py [--titles 200000] [--copies 1000000] [--schools 100] [--repeat 15]
 
@@ -448,11 +451,31 @@ def floor_query(words: list[str]) -> tuple[str, list[Any]]:
     match = _match_expression(words)
     if connection.vendor == "postgresql":
         return (
-            "SELECT id FROM catalog_title WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) "
+            "SELECT id FROM catalog_title WHERE search_document @@ to_tsquery('simple'::regconfig, %s) "
             "ORDER BY ts_rank(search_vector, to_tsquery('simple'::regconfig, %s)) DESC LIMIT 20",
             [match, match],
         )
     return "SELECT rowid FROM catalog_title_fts WHERE catalog_title_fts MATCH %s ORDER BY rank LIMIT 20", [match]
+
+
+def school_floor_query(words: list[str], school: Any, *, available_only: bool) -> tuple[str, list[Any]]:
+    from django.db import connection
+
+    from mediatheek.catalog.search import _match_expression, school_token
+
+    match = _match_expression(words)
+    token = school_token(school, available_only=available_only)
+    if connection.vendor == "postgresql":
+        return (
+            "SELECT id FROM catalog_title "
+            "WHERE search_document @@ (to_tsquery('simple'::regconfig, %s) && %s::tsquery) "
+            "ORDER BY ts_rank(search_vector, to_tsquery('simple'::regconfig, %s)) DESC LIMIT 20",
+            [match, f"'@{token}'", match],
+        )
+    return (
+        "SELECT rowid FROM catalog_title_fts WHERE catalog_title_fts MATCH %s ORDER BY rank LIMIT 20",
+        [f'{match} AND schools : "{token}"'],
+    )
 
 
 def measure(repeat: int) -> dict[str, dict[str, list[float]]]:
@@ -472,7 +495,7 @@ def measure(repeat: int) -> dict[str, dict[str, list[float]]]:
     client = Client()
     reverse_params = {param: key for key, param in FACET_PARAMS.items()}
     times: dict[str, dict[str, list[float]]] = {
-        kind: {"plain": [], "facets": []} for kind in ("request", "search", "floor")
+        kind: {"plain": [], "facets": []} for kind in ("request", "search", "floor", "school")
     }
     per_query: list[tuple[str, int, float, float, float]] = []
     for query, facets in QUERIES:
@@ -484,6 +507,7 @@ def measure(repeat: int) -> dict[str, dict[str, list[float]]]:
         filters = {reverse_params[k]: v for k, v in facets.items() if k in reverse_params}
         available_only = facets.get("aanwezig") == "1"
         sql, sql_params = floor_query(query_words(query))
+        school_sql, school_params = school_floor_query(query_words(query), school, available_only=available_only)
         marks = {kind_: len(times[kind_][kind]) for kind_ in times}
         for _ in range(repeat):
             started = time.perf_counter()
@@ -498,11 +522,18 @@ def measure(repeat: int) -> dict[str, dict[str, list[float]]]:
                 cursor.execute(sql, sql_params)
                 cursor.fetchall()
             times["floor"][kind].append((time.perf_counter() - started) * 1000)
-        medians = [statistics.median(times[kind_][kind][marks[kind_] :]) for kind_ in ("request", "search", "floor")]
-        per_query.append((urlencode(params), results.total, medians[0], medians[1], medians[2]))
-    print(f"\n{'query':<44}{'hits':>8}{'request':>9}{'search':>8}{'floor':>8}   (medians, ms)")
-    for name, hits, request, searched, floor in per_query:
-        print(f"{name:<44}{hits:>8}{request:9.1f}{searched:8.1f}{floor:8.1f}")
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(school_sql, school_params)
+                cursor.fetchall()
+            times["school"][kind].append((time.perf_counter() - started) * 1000)
+        medians = [
+            statistics.median(times[kind_][kind][marks[kind_] :]) for kind_ in ("request", "search", "floor", "school")
+        ]
+        per_query.append((urlencode(params), results.total, *medians))
+    print(f"\n{'query':<44}{'hits':>8}{'request':>9}{'search':>8}{'floor':>8}{'school':>8}   (medians, ms)")
+    for name, hits, request, searched, floor, at_school in per_query:
+        print(f"{name:<44}{hits:>8}{request:9.1f}{searched:8.1f}{floor:8.1f}{at_school:8.1f}")
     return times
 
 
@@ -549,6 +580,7 @@ def main() -> None:
             ("request", "portal request"),
             ("search", "search_titles+availability"),
             ("floor", "bare full-text query"),
+            ("school", "bare query at the school"),
         ):
             for subset in ("plain", "facets", "all"):
                 samples = times[kind]["plain"] + times[kind]["facets"] if subset == "all" else times[kind][subset]
@@ -556,9 +588,11 @@ def main() -> None:
                 print(f"{name:<40}{statistics.median(samples):8.1f}{percentile(samples, 0.95):8.1f}{max(samples):8.1f}")
         request = times["request"]["plain"] + times["request"]["facets"]
         floor = times["floor"]["plain"] + times["floor"]["facets"]
+        at_school = times["school"]["plain"] + times["school"]["facets"]
         p95 = percentile(request, 0.95)
         print(
             f"\nrequest p50 / floor p50 = {statistics.median(request) / statistics.median(floor):.1f}×; "
+            f"request p50 / at-school p50 = {statistics.median(request) / statistics.median(at_school):.1f}×; "
             f"request p95 {p95:.1f} ms: {'within' if p95 < 50 else 'OVER'} the 50 ms target"
         )
     finally:

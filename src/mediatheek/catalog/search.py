@@ -3,7 +3,7 @@
 Full text over title, subtitle, authors, series, subjects, keywords and ISBN, accent-insensitive, every word a
 prefix (so results come while typing). The index is built over `Title.search_text` (folded in Python, see text.py):
 SQLite uses an FTS5 table, PostgreSQL a generated tsvector column with a GIN index (see search_index.py). Each
-school's holdings are inside the index too (FTS5 column `schools`, PostgreSQL int[] `search_holdings` with GIN), kept
+school's holdings are inside the index too (FTS5 column `schools`, PostgreSQL school lexemes in `search_document`), kept
 current by triggers on catalog_copy, so a search at a school is one intersection of the word lists with the school's
 list in the index: broad words ("de", "voetbal") no longer walk every match in the region probing copies.
 Facet filters are applied to that set, and all four facets come from the same rows.
@@ -77,7 +77,7 @@ def _with_match(queryset: QuerySet[Title], words: list[str], *, ranked: bool) ->
     match = _match_expression(words)
     if connection.vendor == "postgresql":
         queryset = queryset.extra(
-            where=["catalog_title.search_vector @@ to_tsquery('simple'::regconfig, %s)"], params=[match]
+            where=["catalog_title.search_document @@ to_tsquery('simple'::regconfig, %s)"], params=[match]
         )
         if ranked:
             queryset = queryset.extra(
@@ -115,7 +115,7 @@ ONE_PASS_SQL = {
         "t.age_code, t.avi_level, t.nur, t.language "
         "FROM catalog_title t, "
         "(SELECT to_tsquery('simple'::regconfig, %s) AS exact, to_tsquery('simple'::regconfig, %s) AS q) AS query "
-        "WHERE t.search_vector @@ query.q AND t.search_holdings @> ARRAY[%s]::bigint[] {filters}"
+        "WHERE t.search_document @@ (query.q && %s::tsquery) {filters}"
     ),
     "sqlite": (
         "SELECT t.id, f.rank, t.age_code, t.avi_level, t.nur, t.language "
@@ -126,7 +126,7 @@ ONE_PASS_SQL = {
 
 
 def school_token(school: School, *, available_only: bool) -> str:
-    """SQLite: the FTS5 token for "held by" (s<id>) or "on the shelf at" (a<id>) this school."""
+    """The index token for "held by" (s<id>) or "on the shelf at" (a<id>) this school (PostgreSQL: with "@")."""
     return f"{'a' if available_only else 's'}{school.pk}"
 
 
@@ -145,8 +145,7 @@ def _one_pass(
             params.append(filters[key])
     head: list[Any]
     if connection.vendor == "postgresql":
-        # +id: holds a copy; -id: has one on the shelf.
-        head = [_exact_expression(words), match, -school.pk if available_only else school.pk]
+        head = [_exact_expression(words), match, f"'@{school_token(school, available_only=available_only)}'"]
         sql = ONE_PASS_SQL["postgresql"]
     else:
         head = [f'{match} AND schools : "{school_token(school, available_only=available_only)}"']

@@ -10,10 +10,11 @@ or returns a copy is covered: services, bulk imports, hand-written SQL at the de
   SQLite      the FTS5 column `schools`: a token `s<school id>` for every school with a held copy (not withdrawn,
               not lost) and `a<school id>` for every school with a copy on the shelf; queried as
               `search_text : (words) AND schools : "s42"`. The rank (bm25) weighs the schools column 0.
-  PostgreSQL  the int[] column `catalog_title.search_holdings` with a GIN index: `+<school id>` for a held copy,
-              `-<school id>` for a copy on the shelf; queried as `search_holdings @> ARRAY[42]` beside the tsvector
-              match (the planner ANDs the two GIN bitmaps). Statement-level triggers: a bulk insert refreshes each
-              touched title once.
+  PostgreSQL  the text[] column `catalog_title.search_holdings` (`@s<school id>`, `@a<school id>`: an "@" can never
+              be in a searched word), and the generated tsvector `search_document` = the words + those lexemes, with
+              one GIN index; queried as `search_document @@ (words && '@s42')`: one index scan, in which GIN skips
+              through the long lists of broad words with the school's short one. `search_vector` (words only)
+              stays for the rank. Statement-level triggers: a bulk insert refreshes each touched title once.
 
 Everything here is idempotent: migrations call it, and so does `mediatheek reindex_catalogue` (which also repairs the
 triggers should a table rebuild have dropped them, and recomputes every title's holdings).
@@ -99,15 +100,22 @@ SQLITE_UNINSTALL = [
 
 POSTGRES_HOLDINGS = f"""
     coalesce((SELECT array_agg(v ORDER BY v) FROM (
-        SELECT school_id AS v FROM catalog_copy c WHERE c.title_id = t.id AND c.status IN {HELD_SQL}
-        UNION SELECT -school_id FROM catalog_copy c WHERE c.title_id = t.id AND c.status IN {ON_SHELF_SQL}
+        SELECT '@s' || school_id AS v FROM catalog_copy c WHERE c.title_id = t.id AND c.status IN {HELD_SQL}
+        UNION SELECT '@a' || school_id FROM catalog_copy c WHERE c.title_id = t.id AND c.status IN {ON_SHELF_SQL}
     ) s), '{{}}')"""
 POSTGRES_INSTALL = [
+    # Words only: the rank is computed over this one (so the school lexemes do not move it).
     """ALTER TABLE catalog_title ADD COLUMN IF NOT EXISTS search_vector tsvector
         GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED""",
-    "CREATE INDEX IF NOT EXISTS catalog_title_search_gin ON catalog_title USING gin (search_vector)",
-    "ALTER TABLE catalog_title ADD COLUMN IF NOT EXISTS search_holdings bigint[] NOT NULL DEFAULT '{}'",
-    "CREATE INDEX IF NOT EXISTS catalog_title_holdings_gin ON catalog_title USING gin (search_holdings)",
+    "DROP INDEX IF EXISTS catalog_title_search_gin",  # migration 0003's: the document's index serves every search
+    "ALTER TABLE catalog_title ADD COLUMN IF NOT EXISTS search_holdings text[] NOT NULL DEFAULT '{}'",
+    # Words and school lexemes in one tsvector with one GIN index: "words & '@s42'" is one index scan, in which GIN
+    # skips through the long posting lists of broad words using the school's short one.
+    """ALTER TABLE catalog_title ADD COLUMN IF NOT EXISTS search_document tsvector
+        GENERATED ALWAYS AS (
+            to_tsvector('simple'::regconfig, search_text) || array_to_tsvector(search_holdings)
+        ) STORED""",
+    "CREATE INDEX IF NOT EXISTS catalog_title_document_gin ON catalog_title USING gin (search_document)",
     # Lock the titles first (in id order), then read the copies in a new statement: a concurrent transaction that
     # added a copy of the same title has committed by then, so its copy is counted.
     f"""CREATE OR REPLACE FUNCTION catalog_title_refresh_holdings(ids bigint[]) RETURNS void
@@ -143,11 +151,16 @@ POSTGRES_INSTALL = [
         REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION catalog_copy_holdings_trigger()""",
 ]
+# The holdings as the first version of migration 0005 kept them (bigint[], GIN of its own): replaced.
+POSTGRES_UPGRADE_0005 = [
+    "DROP INDEX IF EXISTS catalog_title_holdings_gin",
+    "ALTER TABLE catalog_title DROP COLUMN IF EXISTS search_holdings",
+]
 POSTGRES_REBUILD = [
     f"""UPDATE catalog_title t SET search_holdings = h.holdings FROM (
             SELECT title_id, array_agg(v ORDER BY v) AS holdings FROM (
-                SELECT DISTINCT title_id, school_id AS v FROM catalog_copy WHERE status IN {HELD_SQL}
-                UNION SELECT DISTINCT title_id, -school_id FROM catalog_copy WHERE status IN {ON_SHELF_SQL}
+                SELECT DISTINCT title_id, '@s' || school_id AS v FROM catalog_copy WHERE status IN {HELD_SQL}
+                UNION SELECT DISTINCT title_id, '@a' || school_id FROM catalog_copy WHERE status IN {ON_SHELF_SQL}
             ) s GROUP BY title_id
         ) h WHERE h.title_id = t.id AND t.search_holdings IS DISTINCT FROM h.holdings""",
     f"""UPDATE catalog_title t SET search_holdings = '{{}}' WHERE search_holdings <> '{{}}' AND NOT EXISTS (
@@ -159,6 +172,8 @@ POSTGRES_UNINSTALL = [
     "DROP TRIGGER IF EXISTS catalog_copy_holdings_au ON catalog_copy",
     "DROP FUNCTION IF EXISTS catalog_copy_holdings_trigger()",
     "DROP FUNCTION IF EXISTS catalog_title_refresh_holdings(bigint[])",
+    "DROP INDEX IF EXISTS catalog_title_document_gin",
+    "ALTER TABLE catalog_title DROP COLUMN IF EXISTS search_document",
     "DROP INDEX IF EXISTS catalog_title_holdings_gin",
     "ALTER TABLE catalog_title DROP COLUMN IF EXISTS search_holdings",
     "DROP INDEX IF EXISTS catalog_title_search_gin",
@@ -186,10 +201,15 @@ def install(connection: Any, *, rebuild: bool = False) -> None:
                     cursor.execute(statement)
         elif connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT 1 FROM information_schema.columns WHERE table_name = 'catalog_title' "
-                "AND column_name = 'search_holdings'"
+                "SELECT udt_name FROM information_schema.columns WHERE table_name = 'catalog_title' "
+                "AND column_name = 'search_holdings' AND table_schema = current_schema()"
             )
-            new_column = cursor.fetchone() is None
+            row = cursor.fetchone()
+            if row and row[0] != "_text":
+                for statement in POSTGRES_UPGRADE_0005:
+                    cursor.execute(statement)
+                row = None
+            new_column = row is None
             for statement in POSTGRES_INSTALL:
                 cursor.execute(statement)
             if rebuild or new_column:
