@@ -58,7 +58,7 @@ class PatronFactory(factory.django.DjangoModelFactory[Patron]):
     first_name = factory.Iterator(["Sanne", "Daan", "Zoë", "Mohamed", "Fleur"])
     name_prefix = factory.Iterator(["", "van den", "de", ""])
     last_name = factory.Iterator(["Berg", "Jansen", "Vries", "Öztürk", "Bakker"])
-    group = factory.LazyAttribute(lambda o: GroupFactory(school=o.school))
+    group = factory.SubFactory(GroupFactory, school=factory.SelfAttribute("..school"))
     year_level = factory.LazyAttribute(lambda o: o.group.year_level if o.group else None)
     birth_date = dt.date(2016, 5, 17)
     enrolled_on = dt.date(2024, 8, 20)
