@@ -41,8 +41,8 @@ browser:
 	fi
 
 lint: install
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src bench scripts
+	$(BIN)/ruff format --check src bench scripts
 	$(BIN)/bandit -q -c pyproject.toml -r src bench scripts --severity-level high
 
 typecheck: install
