@@ -94,3 +94,18 @@ def test_school_tokens_are_not_searchable_words(school_a: Any) -> None:
     assert found(f"s{school_a.pk}", school_a) == set()
     assert found(f"a{school_a.pk}", school_a) == set()
     assert search_titles(f"s{school_a.pk}").total == 0
+
+
+def test_broad_queries_at_a_school_are_ordered_newest_first_on_sqlite(monkeypatch: Any, school_a: Any) -> None:
+    from mediatheek.catalog import search
+
+    monkeypatch.setattr(search, "SCHOOL_RANK_LIMIT", 2)
+    made = [TitleFactory(title=f"Heksenboek {n}", subjects="heksen" if n == 0 else "") for n in range(4)]
+    for title in made:
+        CopyFactory(title=title, school=school_a)
+    results = search_titles("heksen", school=school_a)
+    assert results.total == 4
+    if connection.vendor == "sqlite":
+        assert [t.pk for t in results.titles] == [t.pk for t in reversed(made)]
+    else:  # PostgreSQL ranks them all: the one with "heksen" as a whole word first
+        assert results.titles[0].pk == made[0].pk
