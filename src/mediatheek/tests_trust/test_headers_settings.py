@@ -18,7 +18,9 @@ SRC = ROOT / "src" / "mediatheek"
 
 
 def _production_env(tmp_path: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "DATABASE_URL")}
+    # A fresh production environment: nothing of the test process (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+    dropped = ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {key: value for key, value in os.environ.items() if key not in dropped}
     env.update(
         MEDIATHEEK_ENV="production",
         SECRET_KEY="test-deploy-check-" + "x9" * 30,
