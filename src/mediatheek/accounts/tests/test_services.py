@@ -50,3 +50,11 @@ def test_weak_password_is_refused(school_a):
 def test_account_creation_is_audited(school_a):
     create_account(role=Role.UPLOADER, login="700100", school=school_a)
     assert AuditEvent.objects.filter(action="create", school=school_a).exists()
+
+
+@pytest.mark.django_db
+def test_argon2id_with_owasp_parameters(school_a):
+    user, _ = create_account(role=Role.VOLUNTEER, login="balie2", school=school_a, password="een-goed-wachtwoord")
+    algorithm, variety, version, params, _salt, _hash = user.password.split("$")
+    assert (algorithm, variety) == ("argon2", "argon2id")
+    assert params == "m=19456,t=2,p=1"
