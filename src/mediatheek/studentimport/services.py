@@ -136,21 +136,8 @@ class _Snapshot:
         return self.group_ids.get(patron_id) if patron_id is not None else None
 
 
-SNAPSHOT_FIELDS = [
-    "id",
-    "school",
-    "student_number",
-    "first_name",
-    "name_prefix",
-    "last_name",
-    "group",
-    "year_level",
-    "birth_date",
-    "card_number",
-    "email",
-    "status",
-    "kind",
-]
+# What the plan needs of each current student: the file's fields plus who it is.
+SNAPSHOT_FIELDS = ["id", "school", *FIELDS, "status", "kind"]
 
 
 def _snapshot(school: School) -> _Snapshot:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -27,6 +24,7 @@ from mediatheek.core.http import ClientRequest
 from mediatheek.core.permissions import SESSION_SCHOOL_KEY, View, client_view
 from mediatheek.schools.models import School
 from mediatheek.uploads import services
+from mediatheek.uploads.forms import StudentFileForm
 from mediatheek.uploads.handlers import use_memory_handler
 from mediatheek.uploads.models import StudentUpload
 
@@ -49,23 +47,6 @@ def work_on(request: ClientRequest, school: School) -> None:
     request.session[SESSION_SCHOOL_KEY] = school.pk
     request.school = school
     request._current_school = school  # type: ignore[attr-defined]
-
-
-class ClientFileForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Leerlingbestand"),
-        help_text=gettext_lazy("Excel (.xlsx, .xls), OpenDocument (.ods), CSV (.csv) of EDEXML (.xml)."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(services.ACCEPTED_EXTENSIONS)}),
-    )
-
-    def clean_file(self) -> Any:
-        uploaded = self.cleaned_data["file"]
-        if uploaded.size > settings.STUDENT_FILE_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Het bestand is te groot (%(size)s; hoogstens %(max)s).")
-                % {"size": filesizeformat(uploaded.size), "max": filesizeformat(settings.STUDENT_FILE_MAX_BYTES)}
-            )
-        return uploaded
 
 
 def school_overview() -> list[dict[str, Any]]:
@@ -93,7 +74,7 @@ def upload_list(request: ClientRequest) -> HttpResponse:
     return _render_list(request)
 
 
-def _render_list(request: ClientRequest, form: ClientFileForm | None = None) -> HttpResponse:
+def _render_list(request: ClientRequest, form: StudentFileForm | None = None) -> HttpResponse:
     uploads = StudentUpload.objects.select_related("school", "uploaded_by")[:200]
     overview = school_overview()
     return render(
@@ -103,7 +84,7 @@ def _render_list(request: ClientRequest, form: ClientFileForm | None = None) -> 
             "uploads": uploads,
             "overview": overview,
             "missing_count": sum(1 for row in overview if not row["current"]),
-            "form": form or ClientFileForm(),
+            "form": form or StudentFileForm(),
             "now": timezone.now(),
         },
         status=400 if form is not None else 200,
@@ -121,7 +102,7 @@ def upload_from_client(request: ClientRequest) -> HttpResponse:
 
 @csrf_protect
 def _upload_from_client(request: ClientRequest) -> HttpResponse:
-    form = ClientFileForm(request.POST, request.FILES)
+    form = StudentFileForm(request.POST, request.FILES)
     school = request.school
     if school is None:
         raise PermissionDenied

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from mediatheek.accounts.models import Role
@@ -19,28 +17,19 @@ from mediatheek.core.errors import DomainError
 from mediatheek.core.http import PortalRequest
 from mediatheek.portal.access import portal_login_required, portal_view
 from mediatheek.uploads import services
+from mediatheek.uploads.forms import StudentFileForm
 from mediatheek.uploads.handlers import use_memory_handler
 from mediatheek.uploads.models import StudentUpload
 
 uploader_only = portal_login_required([Role.UPLOADER])
 
 
-class StudentFileForm(forms.Form):
-    # "Bestand kiezen" is the label the schools' manual uses; it stays as it is.
-    file = forms.FileField(
-        label="Bestand kiezen",
-        help_text=gettext_lazy("Excel (.xlsx, .xls), OpenDocument (.ods), CSV (.csv) of EDEXML (.xml)."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(services.ACCEPTED_EXTENSIONS)}),
-    )
-
-    def clean_file(self) -> object:
-        uploaded = self.cleaned_data["file"]
-        if uploaded.size > settings.STUDENT_FILE_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Het bestand is te groot (%(size)s; hoogstens %(max)s). Sla alleen de leerlinglijst op.")
-                % {"size": filesizeformat(uploaded.size), "max": filesizeformat(settings.STUDENT_FILE_MAX_BYTES)}
-            )
-        return uploaded
+class PortalStudentFileForm(StudentFileForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "Bestand kiezen" is the label the schools' manual uses; it stays as it is.
+        self.fields["file"].label = "Bestand kiezen"
+        self.too_large_hint = _("Sla alleen de leerlinglijst op.")
 
 
 @csrf_exempt  # only so the upload handler can be swapped first; the inner view is csrf_protect-ed
@@ -54,7 +43,7 @@ def upload(request: PortalRequest) -> HttpResponse:
 @csrf_protect
 def _upload(request: PortalRequest) -> HttpResponse:
     school = request.school
-    form = StudentFileForm(request.POST or None, request.FILES or None)
+    form = PortalStudentFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:
