@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mediatheek.catalog import search as catalog_search
 from mediatheek.catalog.models import AVI_LEVELS, AgeCode, Copy, Title
 from mediatheek.circulation.models import Loan, Reservation
 from mediatheek.core.http import PortalRequest
@@ -26,13 +27,6 @@ from mediatheek.reading.queries import new_arrivals, portal_content, toppers, ye
 from mediatheek.reading.services import CONTENT_MODELS
 
 PAGE_SIZE = 20
-
-
-def catalog_search() -> Any:
-    """The catalogue's search module (imported when first used)."""
-    from mediatheek.catalog import search
-
-    return search
 
 
 FACET_KEYS = ("age_code", "avi_level", "nur", "language")
@@ -100,7 +94,7 @@ def _attach(titles: list[Title], request: PortalRequest) -> list[Title]:
     """Put this school's availability on each title (title.on_shelf, title.total, title.next_due)."""
     if not titles:
         return titles
-    found = catalog_search().availability(titles, request.school)
+    found = catalog_search.availability(titles, request.school)
     for title in titles:
         item = found.get(title.pk)
         title.on_shelf = item.on_shelf if item else 0  # type: ignore[attr-defined]
@@ -126,7 +120,7 @@ def search(request: PortalRequest) -> HttpResponse:
     results = None
     facets: list[dict[str, Any]] = []
     if query or filters or available_only:
-        results = catalog_search().search_titles(
+        results = catalog_search.search_titles(
             query,
             school=request.school,
             filters=filters,
@@ -181,7 +175,7 @@ def _series_key(title: Title) -> tuple[int, str]:
 def title_detail(request: PortalRequest, pk: int) -> HttpResponse:
     title = get_object_or_404(Title, pk=pk)
     school = request.school
-    held_here = catalog_search().held_by(school)
+    held_here = catalog_search.held_by(school)
     neighbours: list[Title] = []
     if title.series:
         neighbours = sorted(Title.objects.filter(series=title.series).filter(held_here), key=_series_key)[:30]
@@ -277,7 +271,7 @@ def shelf(request: PortalRequest) -> HttpResponse:
     value = request.GET.get("waarde", "").strip()[:200]
     # Start from this school's copies (an index on school): a school holds a few thousand of the region's titles.
     held = Title.objects.filter(
-        pk__in=Copy.objects.for_school(school).exclude(status__in=catalog_search().GONE).values("title_id")
+        pk__in=Copy.objects.for_school(school).exclude(status__in=catalog_search.GONE).values("title_id")
     )
     context: dict[str, Any] = {"kind": kind, "value": value, "shelves": SHELVES, "heading": SHELVES.get(kind, "")}
     titles: Any = None

@@ -19,11 +19,13 @@ from django.views.decorators.http import require_POST
 
 from mediatheek.accounts.models import Role, User
 from mediatheek.catalog.models import Title
+from mediatheek.circulation import services as circulation_services
 from mediatheek.circulation.models import Loan, Reservation
 from mediatheek.core.errors import DomainError
 from mediatheek.core.http import PortalRequest
 from mediatheek.patrons.models import Patron
 from mediatheek.portal.access import portal_login_required, portal_view
+from mediatheek.portal.views.catalogue import _attach
 from mediatheek.reading import services
 from mediatheek.reading.models import WishListItem
 from mediatheek.reading.queries import class_overview, reading_log
@@ -35,13 +37,6 @@ class PatronRequest(PortalRequest):
     """A request that passed `portal_view` and `patron_only`: a pupil's or teacher's login of this school."""
 
     user: User
-
-
-def circulation() -> Any:
-    """The circulation services (imported when first used)."""
-    from mediatheek.circulation import services as circulation_services
-
-    return circulation_services
 
 
 def _patron(request: PatronRequest) -> Patron:
@@ -92,7 +87,7 @@ def renew(request: PatronRequest, pk: int) -> HttpResponse:
         Loan.objects.for_school(request.school).filter(patron=patron, returned_at__isnull=True), pk=pk
     )
     try:
-        loan = circulation().renew(loan=loan, by=request.user)
+        loan = circulation_services.renew(loan=loan, by=request.user)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -121,7 +116,7 @@ def reservations(request: PatronRequest) -> HttpResponse:
         .order_by("placed_at")
     )
     for item in items:
-        item.position = circulation().queue_position(item)  # type: ignore[attr-defined]
+        item.position = circulation_services.queue_position(item)  # type: ignore[attr-defined]
     return render(request, "portal/mine_reservations.html", {"reservations": items})
 
 
@@ -132,7 +127,7 @@ def reserve(request: PatronRequest, pk: int) -> HttpResponse:
     patron = _patron(request)
     title = get_object_or_404(Title, pk=pk)
     try:
-        circulation().place_reservation(title=title, patron=patron, by=request.user)
+        circulation_services.place_reservation(title=title, patron=patron, by=request.user)
     except DomainError as error:
         messages.error(request, str(error))
         return redirect("portal:title", slug=request.school.slug, pk=title.pk)
@@ -147,7 +142,7 @@ def cancel_reservation(request: PatronRequest, pk: int) -> HttpResponse:
     patron = _patron(request)
     reservation = get_object_or_404(Reservation.objects.for_school(request.school).filter(patron=patron), pk=pk)
     try:
-        circulation().cancel_reservation(reservation=reservation, by=request.user)
+        circulation_services.cancel_reservation(reservation=reservation, by=request.user)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -189,8 +184,6 @@ def wish_list(request: PatronRequest) -> HttpResponse:
     patron = _patron(request)
     items = list(WishListItem.objects.for_school(request.school).filter(patron=patron).select_related("title"))
     titles = [item.title for item in items]
-    from mediatheek.portal.views.catalogue import _attach
-
     _attach(titles, request)
     return render(request, "portal/mine_wishlist.html", {"titles": titles})
 
