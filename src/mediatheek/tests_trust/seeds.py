@@ -9,7 +9,7 @@ from pathlib import Path
 from mediatheek.core.exports import xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[3]
-SHARED_EDEXML = ROOT.parent / "shared" / "fixtures" / "edexml"
+EDEXML_SAMPLES = ROOT / "src" / "mediatheek" / "studentimport" / "tests" / "fixtures"
 CATALOG_FIXTURES = ROOT / "src" / "mediatheek" / "catalog" / "tests" / "fixtures"
 
 STUDENT_HEADER = ["Leerlingnummer", "Roepnaam", "Voorvoegsel", "Achternaam", "Groep", "Jaargroep", "Geboortedatum"]
@@ -49,9 +49,8 @@ def student_xls() -> bytes | None:
 
 
 def edexml_samples() -> list[bytes]:
-    if not SHARED_EDEXML.is_dir():
-        return []
-    return [path.read_bytes() for path in sorted(SHARED_EDEXML.glob("*.xml"))][:3]
+    # The real sample exports, kept in the repository with the import's tests.
+    return [path.read_bytes() for path in sorted(EDEXML_SAMPLES.glob("*.xml"))][:3]
 
 
 def student_seeds() -> list[tuple[str, bytes]]:

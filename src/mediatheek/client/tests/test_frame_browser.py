@@ -39,7 +39,8 @@ def test_client_roles(page, demo, screenshot, login, sees, does_not_see):
         assert nav.get_by_role("link", name=item, exact=True).count() == 0
     screenshot(page, f"{login}-home")
     nav.get_by_role("link", name="Leners", exact=True).click()
-    assert page.locator("table tbody tr").count() > 10
+    page.wait_for_url("**/client/leners/")
+    page.locator("table tbody tr").nth(10).wait_for()
     screenshot(page, f"{login}-leners")
 
 

@@ -15,7 +15,7 @@ from mediatheek.uploads import storage
 from mediatheek.uploads.models import StudentUpload
 from mediatheek.uploads.tests.helpers import make_upload
 
-EDEXML = Path(__file__).resolve().parents[5] / "shared" / "fixtures" / "edexml" / "edexml-2.1-voorbeeld.xml"
+EDEXML = Path(__file__).resolve().parents[2] / "studentimport" / "tests" / "fixtures" / "edexml-2.1-voorbeeld.xml"
 
 
 def student_xlsx(header=("Leerlingnummer", "Roepnaam", "Achternaam", "Groep"), rows=None):
