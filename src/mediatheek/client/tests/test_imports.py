@@ -168,6 +168,12 @@ def test_apply_imports_marks_upload_audits_and_undo_restores(client, importer, u
 
     result = client.get(response["Location"]).content.decode()
     assert "Ongedaan maken" in result and "Rapport downloaden" in result
+    # One short link prints the cards of every student the import enrolled.
+    cards_url = f"{reverse('client:cards_pdf')}?import_run={upload_a.import_run.pk}"
+    assert cards_url.replace("&", "&amp;") in result
+    cards = client.get(cards_url)
+    assert cards["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.filter(action="print", school=school_a).get().detail["count"] == 3
     report = client.get(reverse("client:import_report", args=[upload_a.import_run.pk]))
     workbook = load_workbook(io.BytesIO(report.content))
     assert "Samenvatting" in workbook.sheetnames
@@ -292,3 +298,13 @@ def test_client_file_upload_still_needs_the_csrf_token(importer, school_a):
     )
     assert response.status_code == 403
     assert not StudentUpload.objects.exists()
+
+
+def test_cards_of_another_schools_import_are_refused(client, importer, upload_a, school_a, school_b):
+    from mediatheek.testing.isolation import assert_refused
+
+    client.force_login(importer)
+    client.post(reverse("client:import_apply", args=[upload_a.pk]))
+    upload_a.refresh_from_db()
+    admin_b = f.school_user("school_admin", school_b)
+    assert_refused(client, admin_b, f"{reverse('client:cards_pdf')}?import_run={upload_a.import_run.pk}")

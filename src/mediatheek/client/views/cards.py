@@ -15,6 +15,7 @@ from mediatheek.core.http import ClientRequest
 from mediatheek.core.permissions import managers
 from mediatheek.patrons import pdf, services
 from mediatheek.patrons.models import Group, Patron
+from mediatheek.studentimport.models import ImportRun
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -26,9 +27,17 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _selection(request: ClientRequest) -> tuple[QuerySet[Patron], Group | None]:
-    """The patrons of `?group=<id>` (its active patrons) or `?patron=<id>&patron=<id>...`, of this school only."""
+    """The patrons of `?group=<id>` (its active patrons), `?import_run=<id>` (the students it enrolled) or
+    `?patron=<id>&patron=<id>...`, of this school only."""
     params = request.POST if request.method == "POST" else request.GET
     patrons = Patron.objects.for_school(request.school).select_related("group")
+    run_id = params.get("import_run", "")
+    if run_id:
+        # The students an import enrolled: one short link, however many there are.
+        if not run_id.isdigit():
+            raise Http404
+        run = get_object_or_404(ImportRun.objects.for_school(request.school), pk=int(run_id))
+        return patrons.filter(pk__in=run.new_patron_ids()), None
     group_id = params.get("group", "")
     if group_id:
         if not group_id.isdigit():

@@ -180,10 +180,6 @@ def runs_of(school: School) -> list[ImportRun]:
     return runs
 
 
-def new_patron_ids(run: ImportRun) -> list[int]:
-    return list(ImportChange.objects.filter(run=run, outcome="new").order_by("pk").values_list("patron_id", flat=True))
-
-
 def run_sections(run: ImportRun) -> list[dict[str, Any]]:
     changes = ImportChange.objects.filter(run=run).select_related("patron__group").order_by("pk")
     grouped: dict[str, list[Any]] = {key: [] for key, _label in OUTCOMES}

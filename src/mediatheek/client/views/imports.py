@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -236,21 +236,11 @@ def import_apply(request: ClientRequest, pk: int) -> HttpResponse:
     return redirect("client:import_result", run_pk=run.pk)
 
 
-def cards_link(patron_ids: list[int]) -> tuple[str, bool]:
-    """The cards PDF for the new students, or (while it does not exist) the patron list."""
-    try:
-        base = reverse("client:cards_pdf")
-    except NoReverseMatch:
-        return reverse("client:patron_list"), False
-    return base + "?" + "&".join(f"patron={pk}" for pk in patron_ids), True
-
-
 @importers
 def import_result(request: ClientRequest, run_pk: int) -> HttpResponse:
     run = wizard.get_run(run_pk)
     work_on(request, run.school)
-    new_ids = wizard.new_patron_ids(run)
-    url, is_pdf = cards_link(new_ids)
+    new_ids = run.new_patron_ids()
     return render(
         request,
         "client/imports/result.html",
@@ -260,8 +250,7 @@ def import_result(request: ClientRequest, run_pk: int) -> HttpResponse:
             "changes": wizard.run_sections(run),
             "error_rows": wizard.run_error_rows(run),
             "new_ids": new_ids,
-            "cards_url": url,
-            "cards_pdf": is_pdf,
+            "cards_url": f"{reverse('client:cards_pdf')}?import_run={run.pk}",
             "can_undo": wizard.can_undo(run),
             "step": 3,
         },
