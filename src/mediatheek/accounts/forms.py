@@ -38,13 +38,14 @@ class ClientLoginForm(AuthenticationForm):
 class PortalLoginForm(AuthenticationForm):
     """The portal's login: "Pasnummer" and "Wachtwoord", only for logins of this portal's school."""
 
+    # "Pasnummer" and "Wachtwoord" are the labels of the schools' manual: they stay as they are in every language.
     username = forms.CharField(
-        label=_("Pasnummer"),
+        label="Pasnummer",
         max_length=150,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "inputmode": "numeric"}),
     )
     password = forms.CharField(
-        label=_("Wachtwoord"),
+        label="Wachtwoord",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )

@@ -86,3 +86,11 @@ def test_next_cannot_leave_the_portal(client, uploader_a):
 def test_pages_send_a_content_security_policy(client, school_a):
     csp = client.get("/alfa/")["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+@pytest.mark.django_db
+def test_the_manuals_labels_stay_in_english_too(client, school_a):
+    client.cookies["django_language"] = "en"
+    body = client.get("/alfa/inloggen/").content.decode()
+    assert 'lang="en"' in body and "Log out" not in body
+    assert "Mijn Bibliotheek" in body and "Pasnummer" in body and "Wachtwoord" in body
