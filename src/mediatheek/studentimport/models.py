@@ -99,7 +99,10 @@ class ImportChange(models.Model):
     """One student's change in an import. `before` holds the old value of every field the import wrote (so undo
     restores exactly); `after` the new values. Unchanged students get no row."""
 
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="changes", verbose_name=_("import"))
+    # The (run, outcome) index below serves every lookup by run; no second index on run alone.
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="changes", verbose_name=_("import"), db_index=False
+    )
     patron = models.ForeignKey(
         "patrons.Patron",
         on_delete=models.SET_NULL,
