@@ -684,51 +684,35 @@ def expire_holds(*, school: Any = None, today: dt.date | None = None) -> int:
 # --- Loan rules and closed days (the school admin edits them in the client) -------------------------------------
 
 
-def save_loan_rule(*, rule: LoanRule, by: Any) -> LoanRule:
+def _save_audited(obj: LoanRule | ClosedDay, *, by: Any, summary: str) -> None:
     with transaction.atomic():
-        created = rule.pk is None
-        rule.save()
-        audit.record(
-            audit.AuditEvent.Action.CREATE if created else audit.AuditEvent.Action.UPDATE,
-            actor=by,
-            school=rule.school,
-            obj=rule,
-            summary=f"uitleenregel {rule}",
-        )
+        created = obj.pk is None
+        obj.save()
+        action = audit.AuditEvent.Action.CREATE if created else audit.AuditEvent.Action.UPDATE
+        audit.record(action, actor=by, school=obj.school, obj=obj, summary=summary)
+
+
+def _delete_audited(obj: LoanRule | ClosedDay, *, by: Any, summary: str) -> None:
+    with transaction.atomic():
+        audit.record(audit.AuditEvent.Action.DELETE, actor=by, school=obj.school, obj=obj, summary=summary)
+        obj.delete()
+
+
+def save_loan_rule(*, rule: LoanRule, by: Any) -> LoanRule:
+    _save_audited(rule, by=by, summary=f"uitleenregel {rule}")
     return rule
 
 
 def delete_loan_rule(*, rule: LoanRule, by: Any) -> None:
-    with transaction.atomic():
-        audit.record(
-            audit.AuditEvent.Action.DELETE, actor=by, school=rule.school, obj=rule, summary=f"uitleenregel {rule}"
-        )
-        rule.delete()
+    _delete_audited(rule, by=by, summary=f"uitleenregel {rule}")
 
 
 def save_closed_day(*, closed_day: ClosedDay, by: Any) -> ClosedDay:
     if closed_day.end < closed_day.start:
         raise DomainError(_("De einddatum ligt voor de begindatum."))
-    with transaction.atomic():
-        created = closed_day.pk is None
-        closed_day.save()
-        audit.record(
-            audit.AuditEvent.Action.CREATE if created else audit.AuditEvent.Action.UPDATE,
-            actor=by,
-            school=closed_day.school,
-            obj=closed_day,
-            summary=f"sluitingsdagen {closed_day}",
-        )
+    _save_audited(closed_day, by=by, summary=f"sluitingsdagen {closed_day}")
     return closed_day
 
 
 def delete_closed_day(*, closed_day: ClosedDay, by: Any) -> None:
-    with transaction.atomic():
-        audit.record(
-            audit.AuditEvent.Action.DELETE,
-            actor=by,
-            school=closed_day.school,
-            obj=closed_day,
-            summary=f"sluitingsdagen {closed_day}",
-        )
-        closed_day.delete()
+    _delete_audited(closed_day, by=by, summary=f"sluitingsdagen {closed_day}")
