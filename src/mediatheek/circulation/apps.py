@@ -6,3 +6,8 @@ class CirculationConfig(AppConfig):
     name = "mediatheek.circulation"
     label = "circulation"
     verbose_name = _("Uitlening")
+
+    def ready(self) -> None:
+        from mediatheek.circulation import signals
+
+        signals.connect()

@@ -124,6 +124,30 @@ def school_rules(school: School | int) -> list[LoanRule]:
     return sql.loan_rules(_school_id(school))
 
 
+@dataclass(frozen=True)
+class DeskSetup:
+    """What a check-out needs of the school besides the copy and the patron."""
+
+    rules: list[LoanRule]
+    calendar: Calendar
+
+
+# Per process (a gunicorn worker): school id -> (rules_version, day, setup). Read-only once built.
+_desk_setups: dict[int, tuple[int, dt.date, DeskSetup]] = {}
+
+
+def for_desk(school: School, today: dt.date) -> DeskSetup:
+    """The school's rules and calendar, kept until they change: `school.rules_version`, read with the school at
+    the start of the request, changes with every rule or closed day (circulation.signals). A scan then needs no
+    query for either."""
+    cached = _desk_setups.get(school.pk)
+    if cached is not None and cached[0] == school.rules_version and cached[1] == today:
+        return cached[2]
+    setup = DeskSetup(rules=school_rules(school.pk), calendar=Calendar.for_school(school.pk, around=today))
+    _desk_setups[school.pk] = (school.rules_version, today, setup)
+    return setup
+
+
 def resolve(*, patron: Patron, age_code: str | None = None, rules: Sequence[LoanRule] | None = None) -> EffectiveRule:
     """The effective rule for this patron (and, for a copy, its title's age code)."""
     if rules is None:

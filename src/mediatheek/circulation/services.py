@@ -29,7 +29,7 @@ from mediatheek.circulation.models import Loan, LoanRule, OverdueAction, Reserva
 from mediatheek.core import audit
 from mediatheek.core.errors import DomainError
 from mediatheek.patrons.models import Patron
-from mediatheek.schools.models import ClosedDay
+from mediatheek.schools.models import ClosedDay, School
 
 log = logging.getLogger(__name__)
 
@@ -128,16 +128,29 @@ def clean_code(code: str) -> str:
     return "".join(character for character in (code or "") if character.isprintable()).strip()[:64]
 
 
-def find_copy(school: Any, barcode: str) -> Copy | None:
-    """The school's copy with this barcode. Exact match on the unique index (a case-insensitive LIKE would scan
-    the whole table on SQLite); a code typed in lower case is tried in upper case too."""
+def _barcode_candidates(barcode: str) -> list[str]:
+    """Exact matches on the unique index (a case-insensitive LIKE would scan the whole table on SQLite); a code
+    typed in lower case is tried in upper case too."""
     barcode = clean_code(barcode)
     if not barcode:
-        return None
-    candidates = [barcode] if barcode == barcode.upper() else [barcode, barcode.upper()]
-    if school is None:
+        return []
+    return [barcode] if barcode == barcode.upper() else [barcode, barcode.upper()]
+
+
+def find_copy(school: Any, barcode: str) -> Copy | None:
+    """The school's copy with this barcode."""
+    candidates = _barcode_candidates(barcode)
+    if not candidates or school is None:
         return None
     return sql.copy_by_barcode(school.pk, candidates)
+
+
+def find_patron_and_copy(school: Any, patron_id: int, barcode: str) -> tuple[Patron | None, Copy | None]:
+    """The patron on the desk's screen and the copy just scanned for them, in one query (a scan's hot path)."""
+    candidates = _barcode_candidates(barcode)
+    if not candidates:
+        return sql.patron_for_desk(school.pk, patron_id), None
+    return sql.patron_and_copy_for_desk(school.pk, patron_id, candidates)
 
 
 def find_patron(school: Any, card_number: str) -> Patron | None:
@@ -218,6 +231,17 @@ def _lock_copy(copy: Copy) -> Copy:
         raise DomainError(_("Dit exemplaar bestaat niet meer."), code="gone")
     copy.status = status
     return copy
+
+
+def _lock_copy_and_patron(copy: Copy, patron: Patron) -> tuple[Copy, Patron]:
+    """`_lock_copy`, then `_lock_patron`: one round trip on PostgreSQL."""
+    if not connection.features.has_select_for_update:
+        return copy, patron
+    state = sql.lock_copy_and_patron(copy.pk, patron.pk)
+    if state is None:  # one of the two is gone: the separate locks say which
+        return _lock_copy(copy), _lock_patron(patron)
+    copy.status, patron.status, patron.blocked_reason = state
+    return copy, patron
 
 
 def _lock_patron(patron: Patron) -> Patron:
@@ -376,17 +400,29 @@ def checkout_precheck(
     return pre
 
 
-def check_out(*, copy: Copy, patron: Patron, by: Any, confirmed: bool = False, today: dt.date | None = None) -> Loan:
+def check_out(
+    *,
+    copy: Copy,
+    patron: Patron,
+    by: Any,
+    confirmed: bool = False,
+    today: dt.date | None = None,
+    school: School | None = None,
+) -> Loan:
     """Lend `copy` to `patron`. Raises CheckoutRefused (a blocker), ConfirmationRequired (unless confirmed),
-    or DomainError when another desk lent the copy at the same moment."""
+    or DomainError when another desk lent the copy at the same moment. `school`: the copy's school as the request
+    loaded it (its rules and calendar then come from the desk's cache)."""
     today = today or timezone.localdate()
     # Configuration, read before the write lock is taken: the locked part stays as short as it can be.
-    school_rules = rules.school_rules(copy.school_id)
-    calendar = rules.Calendar.for_school(copy.school_id, around=today)
+    if school is not None and school.pk == copy.school_id:
+        setup = rules.for_desk(school, today)
+        school_rules, calendar = setup.rules, setup.calendar
+    else:
+        school_rules = rules.school_rules(copy.school_id)
+        calendar = rules.Calendar.for_school(copy.school_id, around=today)
     try:
         with transaction.atomic():
-            copy = _lock_copy(copy)
-            patron = _lock_patron(patron)
+            copy, patron = _lock_copy_and_patron(copy, patron)
             pre = checkout_precheck(copy=copy, patron=patron, today=today, school_rules=school_rules, calendar=calendar)
             if pre.blockers:
                 raise CheckoutRefused(pre)
@@ -396,19 +432,19 @@ def check_out(*, copy: Copy, patron: Patron, by: Any, confirmed: bool = False, t
             if pre.open_loan is not None:
                 _close_loan(pre.open_loan, by=by, now=now)
             assert pre.due is not None
-            loan = Loan.objects.create(
+            loan = sql.lend(
                 school_id=copy.school_id,
-                copy=copy,
-                patron=patron,
+                copy_id=copy.pk,
+                patron_id=patron.pk,
                 checked_out_at=now,
                 due_date=pre.due.date,
-                checked_out_by=by if getattr(by, "pk", None) else None,
+                by_id=getattr(by, "pk", None),
             )
+            copy.status = Copy.Status.LENT
+            loan.copy, loan.patron = copy, patron
             loan.precheck = pre  # type: ignore[attr-defined] # the notes, for the desk's feedback
             if pre.own_reservation is not None:
                 _fulfil_reservation(reservation=pre.own_reservation, copy=copy, now=now)
-            copy.status = Copy.Status.LENT
-            copy.save(update_fields=["status"])
     except IntegrityError as error:
         raise DomainError(
             _("Dit exemplaar is op hetzelfde moment bij een andere balie uitgeleend. Scan het opnieuw."), code="race"
@@ -428,10 +464,14 @@ def _fulfil_reservation(*, reservation: Reservation, copy: Copy, now: dt.datetim
         _pass_on(held, today=timezone.localdate())
 
 
-def _close_loan(loan: Loan, *, by: Any, now: dt.datetime) -> None:
+def _mark_returned(loan: Loan, *, by: Any, now: dt.datetime) -> None:
     loan.returned_at = now
     loan.checked_in_by = by if getattr(by, "pk", None) else None
-    loan.save(update_fields=["returned_at", "checked_in_by"])
+
+
+def _close_loan(loan: Loan, *, by: Any, now: dt.datetime) -> None:
+    _mark_returned(loan, by=by, now=now)
+    sql.record_return(copy_id=loan.copy_id, loan_id=loan.pk, returned_at=now, by_id=loan.checked_in_by_id)
 
 
 # --- Check in -------------------------------------------------------------------------------------------------
@@ -442,10 +482,13 @@ def check_in(*, copy: Copy, by: Any, today: dt.date | None = None) -> CheckInRes
     today = today or timezone.localdate()
     with transaction.atomic():
         copy = _lock_copy(copy)
+        # A statement of its own after the lock: a read in the locking statement would see the loans as they were
+        # before the wait (READ COMMITTED), and miss the loan another desk just made (test_race).
         loan = sql.open_loan_of_copy(copy.pk)
         result = CheckInResult(copy=copy, loan=loan)
+        now = timezone.now()
         if loan is not None:
-            _close_loan(loan, by=by, now=timezone.now())
+            _mark_returned(loan, by=by, now=now)
             result.days_late = max((today - loan.due_date).days, 0)
             if result.days_late and loan.patron is not None:
                 rule = rules.resolve(
@@ -458,12 +501,21 @@ def check_in(*, copy: Copy, by: Any, today: dt.date | None = None) -> CheckInRes
         candidates = sql.reservations_of_title(copy.school_id, copy.title_id, held_copy_id=copy.pk, lock=True)
         held = next((r for r in candidates if r.status == Reservation.Status.READY), None)
         first_waiting = next((r for r in candidates if r.status == Reservation.Status.WAITING), None)
+        new_status = ""
         if held is not None:
             result.hold = held  # already on hold (scanned twice): say again for whom
         elif copy.status in (Copy.Status.LENT, Copy.Status.LOST, Copy.Status.AVAILABLE, Copy.Status.ON_HOLD):
             copy.status = Copy.Status.AVAILABLE
             result.hold = _hold_for_next(copy, today=today, candidate=first_waiting)
-            copy.save(update_fields=["status"])
+            new_status = copy.status
+        # The loan and the copy written together, last (one round trip on PostgreSQL).
+        sql.record_return(
+            copy_id=copy.pk,
+            loan_id=loan.pk if loan is not None else None,
+            returned_at=now,
+            by_id=getattr(by, "pk", None),
+            copy_status=new_status,
+        )
     return result
 
 

@@ -1,10 +1,12 @@
-"""Hand-written reads for the desk's hot path (every scan runs them).
+"""Hand-written SQL for the desk's hot path (every scan runs it).
 
 Each replaces an ORM query whose Python cost dominated a scan: building the SQL of a small ORM query takes about
-0.5-0.7 ms, the query itself 0.03 ms (measured on SQLite, see bench/circulation.py). Only plain reads live here,
-portable between SQLite and PostgreSQL; every write still goes through the ORM in services.py. Table names come
-from the models; the rows come back as (unsaved-looking but primary-keyed) model instances, so the services use
-them as if the ORM had loaded them.
+0.3-0.7 ms, the query itself 0.03 ms (measured on SQLite, see bench/circulation.py). Plain reads, and the few
+writes of a lend and a return (the loan row and the copy's status), portable between SQLite and PostgreSQL; every
+other write goes through the ORM in services.py. Table names come from the models; the rows come back as
+(unsaved-looking but primary-keyed) model instances, so the services use them as if the ORM had loaded them.
+Nothing listens to the ORM's save signals of Loan or Copy; the search index follows copy statuses through
+database triggers (catalog/search_index.py), so these writes keep it current too.
 """
 
 from __future__ import annotations
@@ -120,9 +122,12 @@ def open_loan_of_copy(copy_id: int) -> Loan | None:
         "WHERE l.copy_id = %s AND l.returned_at IS NULL",
         [copy_id],
     )
-    if not found:
-        return None
-    loan_id, due, copy, *patron_values = found[0]
+    return _loan_with_patron(found[0]) if found else None
+
+
+def _loan_with_patron(values: tuple[Any, ...]) -> Loan:
+    """A loan from (id, due_date, copy_id, *PATRON_COLUMNS), with its borrower (when there is one)."""
+    loan_id, due, copy, *patron_values = values
     loan: Loan = _from_db(
         Loan, {"id": loan_id, "due_date": as_date(due), "copy_id": copy, "patron_id": patron_values[0]}
     )
@@ -183,9 +188,11 @@ def copy_by_barcode(school_id: int, barcodes: list[str]) -> Copy | None:
         f"JOIN {TITLE} t ON t.id = c.title_id WHERE c.school_id = %s AND c.barcode IN ({placeholders})",
         [school_id, *barcodes],
     )
-    if not found:
-        return None
-    copy_id, barcode, status, school, title_id, title, age_code = found[0]
+    return _copy(found[0]) if found else None
+
+
+def _copy(values: tuple[Any, ...]) -> Copy:
+    copy_id, barcode, status, school, title_id, title, age_code = values
     copy: Copy = _from_db(
         Copy, {"id": copy_id, "barcode": barcode, "status": status, "school_id": school, "title_id": title_id}
     )
@@ -200,12 +207,45 @@ def patron_for_desk(school_id: int, patron_id: int) -> Patron | None:
         f"LEFT JOIN {GROUP} g ON g.id = p.group_id WHERE p.school_id = %s AND p.id = %s",
         [school_id, patron_id],
     )
-    if not found:
-        return None
-    *values, status, blocked_reason, card_number = found[0]
-    patron = _patron(tuple(values))
+    return _desk_patron(found[0]) if found else None
+
+
+def _desk_patron(values: tuple[Any, ...]) -> Patron:
+    *names, status, blocked_reason, card_number = values
+    patron = _patron(tuple(names))
     patron.status, patron.blocked_reason, patron.card_number = status, blocked_reason, card_number
     return patron
+
+
+def patron_and_copy_for_desk(school_id: int, patron_id: int, barcodes: list[str]) -> tuple[Patron | None, Copy | None]:
+    """`patron_for_desk` and `copy_by_barcode` in one query: the patron, and the school's copy with one of these
+    barcodes (None when it is not a copy of this school; then it may be the next pupil's card)."""
+    placeholders = ", ".join(["%s"] * len(barcodes))
+    found = rows(
+        f"SELECT {PATRON_COLUMNS}, p.status, p.blocked_reason, p.card_number, "  # noqa: S608
+        f"c.id, c.barcode, c.status, c.school_id, c.title_id, t.title, t.age_code FROM {PATRON} p "
+        f"LEFT JOIN {GROUP} g ON g.id = p.group_id "
+        f"LEFT JOIN {COPY} c ON c.school_id = p.school_id AND c.barcode IN ({placeholders}) "
+        f"LEFT JOIN {TITLE} t ON t.id = c.title_id WHERE p.school_id = %s AND p.id = %s",
+        [*barcodes, school_id, patron_id],
+    )
+    if not found:
+        return None, None
+    patron = _desk_patron(found[0][:12])
+    copy = _copy(found[0][12:]) if found[0][12] is not None else None
+    return patron, copy
+
+
+def lock_copy_and_patron(copy_id: int, patron_id: int) -> tuple[str, str, str] | None:
+    """PostgreSQL: `lock_copy_status` and `lock_patron_state` in one round trip: (copy status, patron status,
+    blocked reason). The rows are locked in the order of the FROM list (PostgreSQL locks the row marks in range
+    table order): the copy, then the patron, as everywhere (services: lock order). None: one of them is gone."""
+    found = rows(
+        f"SELECT c.status, p.status, p.blocked_reason FROM {COPY} c, {PATRON} p "  # noqa: S608
+        "WHERE c.id = %s AND p.id = %s FOR UPDATE",
+        [copy_id, patron_id],
+    )
+    return (str(found[0][0]), str(found[0][1]), str(found[0][2])) if found else None
 
 
 def lock_copy_status(copy_id: int) -> str | None:
@@ -218,3 +258,96 @@ def lock_patron_state(patron_id: int) -> tuple[str, str] | None:
     """PostgreSQL: lock the patron's row (two desks lending to one pupil count one limit) and read its state."""
     found = rows(f"SELECT status, blocked_reason FROM {PATRON} WHERE id = %s FOR UPDATE", [patron_id])  # noqa: S608
     return (str(found[0][0]), str(found[0][1])) if found else None
+
+
+# --- Writes ----------------------------------------------------------------------------------------------------
+
+Statement = tuple[str, list[Any]]
+
+
+def _write(statements: list[Statement], *, returning_id: bool = False) -> int | None:
+    """Run writes that belong together. `returning_id`: the last one is an INSERT; its new id is returned.
+
+    PostgreSQL: as one statement, the first ones in WITH and the last one the main statement (one round trip
+    instead of several; triggers and constraints act as for separate statements). SQLite: one by one (it has no
+    writes inside WITH, and a statement there is a function call, not a round trip).
+    """
+    if returning_id and connection.features.can_return_columns_from_insert:
+        statements = [*statements[:-1], (statements[-1][0] + " RETURNING id", statements[-1][1])]
+    if connection.vendor == "postgresql" and len(statements) > 1:
+        *first, last = statements
+        parts = ", ".join(f"w{index} AS ({sql})" for index, (sql, _params) in enumerate(first))
+        statements = [(f"WITH {parts} {last[0]}", [param for _sql, params in statements for param in params])]
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+        if not returning_id:
+            return None
+        if connection.features.can_return_columns_from_insert:
+            return int(cursor.fetchone()[0])
+        return int(cursor.lastrowid)
+
+
+def _copy_status(copy_id: int, status: str) -> Statement:
+    return f"UPDATE {COPY} SET status = %s WHERE id = %s", [status, copy_id]  # noqa: S608
+
+
+def lend(
+    *,
+    school_id: int,
+    copy_id: int,
+    patron_id: int,
+    checked_out_at: dt.datetime,
+    due_date: dt.date,
+    by_id: int | None,
+) -> Loan:
+    """A new open loan, and the copy marked lent. The partial unique index refuses a second open loan of the copy
+    (IntegrityError)."""
+    ops = connection.ops
+    insert = (
+        f"INSERT INTO {LOAN} (school_id, copy_id, patron_id, checked_out_at, due_date, renewals, checked_out_by_id) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, %s, 0, %s)",
+        [
+            school_id,
+            copy_id,
+            patron_id,
+            ops.adapt_datetimefield_value(checked_out_at),
+            ops.adapt_datefield_value(due_date),
+            by_id,
+        ],
+    )
+    loan_id = _write([_copy_status(copy_id, Copy.Status.LENT), insert], returning_id=True)
+    loan: Loan = _from_db(
+        Loan,
+        {
+            "id": loan_id,
+            "school_id": school_id,
+            "copy_id": copy_id,
+            "patron_id": patron_id,
+            "checked_out_at": checked_out_at,
+            "due_date": due_date,
+            "returned_at": None,
+            "renewals": 0,
+            "checked_out_by_id": by_id,
+            "checked_in_by_id": None,
+        },
+    )
+    return loan
+
+
+def record_return(
+    *, copy_id: int, loan_id: int | None, returned_at: dt.datetime, by_id: int | None, copy_status: str = ""
+) -> None:
+    """A return's writes: the loan closed (when there is one) and the copy's new status (when it changes)."""
+    statements: list[Statement] = []
+    if loan_id is not None:
+        statements.append(
+            (
+                f"UPDATE {LOAN} SET returned_at = %s, checked_in_by_id = %s WHERE id = %s",  # noqa: S608
+                [connection.ops.adapt_datetimefield_value(returned_at), by_id, loan_id],
+            )
+        )
+    if copy_status:
+        statements.append(_copy_status(copy_id, copy_status))
+    if statements:
+        _write(statements)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -52,6 +53,10 @@ class Library(models.Model):
         return library
 
 
+def new_rules_version() -> int:
+    return secrets.randbits(62)
+
+
 class School(models.Model):
     class Kind(models.TextChoices):
         PRIMARY = "primary", _("basisonderwijs")
@@ -85,6 +90,11 @@ class School(models.Model):
         _("leerlingen kiezen bij eerste keer inloggen een eigen wachtwoord"), default=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A new random value whenever one of the school's loan rules or closed days changes (circulation.signals): the
+    # desk keeps rules and calendar per process and compares this value, read with the school on every request,
+    # instead of querying both on every scan. Random, not a counter: a restored backup cannot bring back a value
+    # that meant other rules.
+    rules_version = models.BigIntegerField(default=new_rules_version, editable=False)
 
     class Meta:
         ordering = ["name"]

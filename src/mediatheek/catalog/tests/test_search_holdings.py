@@ -1,5 +1,6 @@
 """The schools holding each title live inside the search index (search_index.py): every way a copy changes keeps
-them current, on SQLite (triggers per row) and PostgreSQL (statement triggers)."""
+them current, on SQLite (triggers per row) and PostgreSQL (statement triggers for inserts and deletes, a row trigger
+for updates)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,23 @@ def test_status_changes_move_the_title_in_and_out(school_a: Any) -> None:
     assert found("zeepaard", school_a, available_only=True) == {title.pk}
     services.withdraw_copies(school=school_a, copies=[copy], reason="kapot")
     assert found("zeepaard", school_a) == set()
+
+
+def test_lending_and_returning_at_the_desk_follow_the_shelf(school_a: Any) -> None:
+    """The desk writes with hand-written SQL (circulation/sql.py): the triggers see those writes too."""
+    from mediatheek.circulation import services as circulation
+    from mediatheek.testing.factories import PatronFactory
+
+    title = TitleFactory(title="Zeepaardje")
+    copies = [CopyFactory(title=title, school=school_a) for _ in range(2)]
+    patron = PatronFactory(school=school_a)
+    circulation.check_out(copy=copies[0], patron=patron, by=None)
+    assert found("zeepaard", school_a, available_only=True) == {title.pk}  # the other copy is on the shelf
+    circulation.check_out(copy=copies[1], patron=patron, by=None)
+    assert found("zeepaard", school_a, available_only=True) == set()
+    assert found("zeepaard", school_a) == {title.pk}
+    circulation.check_in(copy=copies[0], by=None)
+    assert found("zeepaard", school_a, available_only=True) == {title.pk}
 
 
 def test_bulk_update_delete_and_a_move_to_another_school(school_a: Any, school_b: Any) -> None:

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mediatheek.catalog.models import Copy, Title
-from mediatheek.circulation import rules, services, sql
+from mediatheek.circulation import rules, services
 from mediatheek.circulation.models import Loan, Reservation
 from mediatheek.core.errors import DomainError
 from mediatheek.core.http import ClientRequest
@@ -253,12 +253,12 @@ def patron_screen(request: ClientRequest, pk: int) -> HttpResponse:
 @require_POST
 def patron_scan(request: ClientRequest, pk: int) -> HttpResponse:
     """The copy field on the patron's screen: lend the scanned copy at once."""
-    # The scan's hot path: only the patron's columns a check-out needs, in one hand-written query.
-    patron = sql.patron_for_desk(request.school.pk, pk)
+    # The scan's hot path: the patron's columns a check-out needs and the scanned copy, in one hand-written query.
+    code = services.clean_code(request.POST.get("code", ""))
+    patron, copy = services.find_patron_and_copy(request.school, pk, code)
     if patron is None:
         raise Http404
     url = reverse("client:desk_patron", args=[patron.pk])
-    code = services.clean_code(request.POST.get("code", ""))
     context: dict[str, Any] = {"patron": patron, "today": timezone.localdate()}
 
     def panel(fb: dict[str, str] | None) -> HttpResponse:
@@ -267,7 +267,6 @@ def patron_scan(request: ClientRequest, pk: int) -> HttpResponse:
 
     if not code:
         return _respond(request, url, None, panel)
-    copy = services.find_copy(request.school, code)
     if copy is None:
         other = services.find_patron(request.school, code)
         if other is not None:  # the next pupil scanned their card
@@ -280,7 +279,7 @@ def patron_scan(request: ClientRequest, pk: int) -> HttpResponse:
     # The same barcode scanned again after a question ("scan nog een keer") is the confirmation.
     confirmed = request.POST.get("confirm", "") == copy.barcode
     try:
-        loan = services.check_out(copy=copy, patron=patron, by=request.user, confirmed=confirmed)
+        loan = services.check_out(copy=copy, patron=patron, by=request.user, confirmed=confirmed, school=request.school)
     except services.ConfirmationRequired as question:
         lent_to_other = question.code == "lent_to_other"
         feedback = _feedback(
