@@ -304,3 +304,19 @@ def test_control_characters_in_a_scan_are_harmless(client, volunteer_a, pupil, s
     assert client.get(reverse("client:desk"), {"q": "a\x00b"}).status_code == 200
     response = client.post(reverse("client:desk_return_scan"), {"code": "12\x0034"}, **HTMX)
     assert response.status_code == 200
+
+
+def test_a_scan_stays_a_handful_of_queries(client, volunteer_a, pupil, school_a, django_assert_max_num_queries):
+    """The scan's hot path (bench/circulation.py): session, user with school, patron with the scanned copy, and
+    then only what the lend or return itself needs. A new ORM query sneaking in shows here."""
+    copies = [CopyFactory(school=school_a) for _ in range(2)]
+    client.force_login(volunteer_a)
+    lend_url = reverse("client:desk_patron_scan", args=[pupil.pk])
+    client.post(lend_url, {"code": copies[0].barcode}, **HTMX)  # the school's rules and calendar are cached now
+    # session, user + school, patron + copy, savepoint, loans, reservations, copy status, loan, release savepoint
+    with django_assert_max_num_queries(9):
+        assert "scan-success" in client.post(lend_url, {"code": copies[1].barcode}, **HTMX).content.decode()
+    # session, user + school, copy, savepoint, loan, reservations, loan closed, copy status, release savepoint
+    with django_assert_max_num_queries(9):
+        body = client.post(reverse("client:desk_return_scan"), {"code": copies[1].barcode}, **HTMX).content.decode()
+        assert "Ingeleverd" in body
