@@ -26,11 +26,14 @@ run: install
 
 # Browsers for the Playwright tests come from Debian's chromium package (Playwright's own download can't work here).
 browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@# chromium for the browser tests; poppler-utils and zbar-tools let a test read the library cards' barcodes
+	@# from the rendered PDF as a desk scanner would (that test is skipped where they are missing).
+	@if [ -x /usr/bin/chromium ] && command -v zbarimg >/dev/null && command -v pdftoppm >/dev/null; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian's chromium for the browser tests..."; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-		|| echo "WARNING: could not install chromium"; \
+		echo "Installing Debian's chromium (browser tests), poppler-utils and zbar-tools (barcode test)..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium poppler-utils zbar-tools >/dev/null) \
+		|| echo "WARNING: could not install chromium, poppler-utils and zbar-tools"; \
 	fi
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$CI" = "true" ]; then echo "ERROR: /usr/bin/chromium is missing; browser tests cannot run under CI." >&2; exit 1; fi; \
