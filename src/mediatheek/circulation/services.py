@@ -295,8 +295,11 @@ def checkout_precheck(
     elif copy.status == Copy.Status.DAMAGED:
         pre.confirmations.append(Notice("damaged", _("Dit exemplaar staat als beschadigd. Toch uitlenen?")))
 
-    # One query for the copy's open loan (if any) and the patron's open loans.
-    open_loans_here = sql.open_loans_of_copy_or_patron(copy.pk, patron.pk)
+    # One query for the copy's open loan (if any), the patron's open loans, and every open reservation of this
+    # title here: the hold on this copy, the patron's own, the queue.
+    open_loans_here, reservations = sql.checkout_reads(
+        copy_id=copy.pk, patron_id=patron.pk, school_id=copy.school_id, title_id=copy.title_id
+    )
     open_loan = next((loan for loan, _code in open_loans_here if loan.copy_id == copy.pk), None)
     loans = [
         (loan.due_date, code)
@@ -323,8 +326,6 @@ def checkout_precheck(
                 )
             )
 
-    # One query for every open reservation of this title here: the hold on this copy, the patron's own, the queue.
-    reservations = sql.reservations_of_title(copy.school_id, copy.title_id)
     held = next((r for r in reservations if r.status == Reservation.Status.READY and r.held_copy_id == copy.pk), None)
     own = next((r for r in reservations if r.patron_id == patron.pk), None)
     first = next((r for r in reservations if r.status == Reservation.Status.WAITING), None)
@@ -482,9 +483,10 @@ def check_in(*, copy: Copy, by: Any, today: dt.date | None = None) -> CheckInRes
     today = today or timezone.localdate()
     with transaction.atomic():
         copy = _lock_copy(copy)
-        # A statement of its own after the lock: a read in the locking statement would see the loans as they were
-        # before the wait (READ COMMITTED), and miss the loan another desk just made (test_race).
-        loan = sql.open_loan_of_copy(copy.pk)
+        # One statement of its own after the lock, for the open loan and the reservations that can claim the copy: a
+        # read in the locking statement would see the loans as they were before the wait (READ COMMITTED), and
+        # miss the loan another desk just made (test_race).
+        loan, candidates = sql.checkin_reads(copy_id=copy.pk, school_id=copy.school_id, title_id=copy.title_id)
         result = CheckInResult(copy=copy, loan=loan)
         now = timezone.now()
         if loan is not None:
@@ -496,9 +498,6 @@ def check_in(*, copy: Copy, by: Any, today: dt.date | None = None) -> CheckInRes
                 )
                 if rule.fines and rule.fine_per_day is not None:
                     result.fine = rule.fine_per_day * result.days_late
-        # One query for this copy's hold and the title's queue (PostgreSQL: locked, skipping rows another desk
-        # is handing out right now, so two copies coming back at once serve two reservations).
-        candidates = sql.reservations_of_title(copy.school_id, copy.title_id, held_copy_id=copy.pk, lock=True)
         held = next((r for r in candidates if r.status == Reservation.Status.READY), None)
         first_waiting = next((r for r in candidates if r.status == Reservation.Status.WAITING), None)
         new_status = ""

@@ -100,29 +100,122 @@ def closed_periods(school_id: int, since: dt.date | None, until: dt.date | None)
     return [(as_date(start), as_date(end), bool(summer)) for start, end, summer in rows(sql, params)]  # type: ignore[misc]
 
 
-def open_loans_of_copy_or_patron(copy_id: int, patron_id: int) -> list[tuple[Loan, str]]:
-    """The copy's open loan and the patron's open loans in one query: (loan, age code of its title)."""
-    result = []
-    for loan_id, due, copy, patron, age_code in rows(
-        f"SELECT l.id, l.due_date, l.copy_id, l.patron_id, t.age_code FROM {LOAN} l "  # noqa: S608
-        f"JOIN {COPY} c ON c.id = l.copy_id JOIN {TITLE} t ON t.id = c.title_id "
-        "WHERE (l.copy_id = %s OR l.patron_id = %s) AND l.returned_at IS NULL",
-        [copy_id, patron_id],
-    ):
-        loan = _from_db(Loan, {"id": loan_id, "due_date": as_date(due), "copy_id": copy, "patron_id": patron})
-        result.append((loan, age_code or ""))
-    return result
+# What a check-out or a check-in reads under its lock. A loan query and the title's reservations go to the database
+# as one statement (WITH queue AS (reservations) SELECT loans UNION ALL SELECT queue): one round trip less on
+# PostgreSQL. Both are read after the lock was taken, in a statement of their own (see services.check_in).
+
+LOAN_COPY_OR_PATRON = (
+    "l.id, l.due_date, l.copy_id, l.patron_id, t.age_code",
+    f"FROM {LOAN} l JOIN {COPY} c ON c.id = l.copy_id JOIN {TITLE} t ON t.id = c.title_id "  # noqa: S608
+    "WHERE (l.copy_id = %s OR l.patron_id = %s) AND l.returned_at IS NULL",
+)
+LOAN_OF_COPY = (
+    f"l.id, l.due_date, l.copy_id, {PATRON_COLUMNS}",
+    f"FROM {LOAN} l LEFT JOIN {PATRON} p ON p.id = l.patron_id LEFT JOIN {GROUP} g ON g.id = p.group_id "  # noqa: S608
+    "WHERE l.copy_id = %s AND l.returned_at IS NULL",
+)
+Statement = tuple[str, list[Any]]
+
+QUEUE_COLUMNS = f"r.id, r.status, r.held_copy_id, r.hold_until, r.patron_id, r.placed_at, {PATRON_COLUMNS}"
+QUEUE_WIDTH = len(QUEUE_COLUMNS.split(","))
 
 
-def open_loan_of_copy(copy_id: int) -> Loan | None:
-    """The copy's open loan with its borrower's name and group (for "geleend door ...")."""
-    found = rows(
-        f"SELECT l.id, l.due_date, l.copy_id, {PATRON_COLUMNS} FROM {LOAN} l "  # noqa: S608
-        f"LEFT JOIN {PATRON} p ON p.id = l.patron_id LEFT JOIN {GROUP} g ON g.id = p.group_id "
-        "WHERE l.copy_id = %s AND l.returned_at IS NULL",
-        [copy_id],
+def _queue_query(school_id: int, title_id: int, where: str, params: list[Any], *, limit: int = 0) -> Statement:
+    """Reservations of a title at a school matching `where`, first in line first. `limit`: only that many, locked
+    (PostgreSQL), skipping the ones another desk is handing out at this moment."""
+    tail = ""
+    if limit:
+        tail = f" LIMIT {int(limit)}"
+        if connection.features.has_select_for_update:
+            tail += " FOR UPDATE OF r"
+            if connection.features.has_select_for_update_skip_locked:
+                tail += " SKIP LOCKED"
+    sql = (
+        f"SELECT {QUEUE_COLUMNS} FROM {RESERVATION} r JOIN {PATRON} p ON p.id = r.patron_id "  # noqa: S608
+        f"LEFT JOIN {GROUP} g ON g.id = p.group_id WHERE r.school_id = %s AND r.title_id = %s AND {where} "
+        f"ORDER BY r.placed_at, r.id{tail}"
     )
-    return _loan_with_patron(found[0]) if found else None
+    return sql, [school_id, title_id, *params]
+
+
+def _reservation(school_id: int, title_id: int, values: tuple[Any, ...]) -> Reservation:
+    reservation_id, status, held, until, patron_id, _placed_at, *patron_values = values
+    reservation: Reservation = _from_db(
+        Reservation,
+        {
+            "id": reservation_id,
+            "school_id": school_id,
+            "title_id": title_id,
+            "status": status,
+            "held_copy_id": held,
+            "hold_until": as_date(until),
+            "patron_id": patron_id,
+        },
+    )
+    reservation.patron = _patron(tuple(patron_values))
+    return reservation
+
+
+def _loans_and_queue(
+    loans: tuple[str, str], loan_params: list[Any], queues: list[Statement]
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The rows of a loan query and of reservation queries, from one statement (each reservation query a CTE of
+    its own, so each keeps its own LIMIT and lock)."""
+    columns, from_where = loans
+    width = len(columns.split(","))
+    nulls = ", ".join(["NULL"] * QUEUE_WIDTH)
+    padding = ", ".join(["NULL"] * width)
+    ctes = ", ".join(f"q{index} AS ({sql})" for index, (sql, _params) in enumerate(queues))
+    parts = "".join(
+        f" UNION ALL SELECT 'r', {padding}, q{index}.* FROM q{index}"  # noqa: S608 - module constants
+        for index in range(len(queues))
+    )
+    # Sorted: the loans first, then the reservations by placed_at and id (their columns 6 and 1).
+    sql = (
+        f"WITH {ctes} SELECT 'l' AS kind, {columns}, {nulls} {from_where}{parts} "  # noqa: S608 - module constants
+        f"ORDER BY 1, {2 + width + 5}, {2 + width}"
+    )
+    found = rows(sql, [*(param for _sql, params in queues for param in params), *loan_params])
+    return (
+        [row[1 : 1 + width] for row in found if row[0] == "l"],
+        [row[1 + width :] for row in found if row[0] == "r"],
+    )
+
+
+def checkout_reads(
+    *, copy_id: int, patron_id: int, school_id: int, title_id: int
+) -> tuple[list[tuple[Loan, str]], list[Reservation]]:
+    """The copy's open loan and the patron's open loans, as (loan, age code of its title), and the title's open
+    reservations at the school: in one query."""
+    open_reservations = _queue_query(
+        school_id, title_id, "r.status IN (%s, %s)", [Reservation.Status.WAITING, Reservation.Status.READY]
+    )
+    loan_rows, queue_rows = _loans_and_queue(LOAN_COPY_OR_PATRON, [copy_id, patron_id], [open_reservations])
+    loans = [
+        (_from_db(Loan, {"id": loan_id, "due_date": as_date(due), "copy_id": copy, "patron_id": patron}), code or "")
+        for loan_id, due, copy, patron, code in loan_rows
+    ]
+    return loans, [_reservation(school_id, title_id, row) for row in queue_rows]
+
+
+def checkin_reads(*, copy_id: int, school_id: int, title_id: int) -> tuple[Loan | None, list[Reservation]]:
+    """The copy's open loan with its borrower's name and group (for "geleend door ..."), and what can claim the
+    copy now: the ready reservation holding it, and the first waiting one of an active patron. Each is locked on
+    PostgreSQL, and the waiting one skips those another desk is handing out at this moment: copies of one title
+    coming back at once serve different pupils (test_race). Only the one row is locked, not the whole queue."""
+    held = _queue_query(
+        school_id, title_id, "r.status = %s AND r.held_copy_id = %s", [Reservation.Status.READY, copy_id], limit=1
+    )
+    first_waiting = _queue_query(
+        school_id,
+        title_id,
+        "r.status = %s AND p.status = %s",
+        [Reservation.Status.WAITING, Patron.Status.ACTIVE],
+        limit=1,
+    )
+    loan_rows, queue_rows = _loans_and_queue(LOAN_OF_COPY, [copy_id], [held, first_waiting])
+    loan = _loan_with_patron(loan_rows[0]) if loan_rows else None
+    return loan, [_reservation(school_id, title_id, row) for row in queue_rows]
 
 
 def _loan_with_patron(values: tuple[Any, ...]) -> Loan:
@@ -134,50 +227,6 @@ def _loan_with_patron(values: tuple[Any, ...]) -> Loan:
     if patron_values[0] is not None:
         loan.patron = _patron(tuple(patron_values))
     return loan
-
-
-def reservations_of_title(
-    school_id: int, title_id: int, *, held_copy_id: int | None = None, lock: bool = False
-) -> list[Reservation]:
-    """Open reservations of a title at a school, first in line first. With `held_copy_id`: only the ready one
-    holding that copy and the waiting ones of active patrons (what a check-in needs). `lock` (PostgreSQL): lock
-    the rows, skipping those another desk is handing out at this moment."""
-    lock_sql = ""
-    if lock and connection.features.has_select_for_update:
-        lock_sql = " FOR UPDATE OF r"
-        if connection.features.has_select_for_update_skip_locked:
-            lock_sql += " SKIP LOCKED"
-    where = "r.school_id = %s AND r.title_id = %s "
-    params: list[Any] = [school_id, title_id]
-    if held_copy_id is None:
-        where += "AND r.status IN (%s, %s)"
-        params += [Reservation.Status.WAITING, Reservation.Status.READY]
-    else:
-        where += "AND ((r.status = %s AND r.held_copy_id = %s) OR (r.status = %s AND p.status = %s))"
-        params += [Reservation.Status.READY, held_copy_id, Reservation.Status.WAITING, Patron.Status.ACTIVE]
-    result = []
-    for row in rows(
-        f"SELECT r.id, r.status, r.held_copy_id, r.hold_until, r.patron_id, {PATRON_COLUMNS} "  # noqa: S608
-        f"FROM {RESERVATION} r JOIN {PATRON} p ON p.id = r.patron_id LEFT JOIN {GROUP} g ON g.id = p.group_id "
-        f"WHERE {where} ORDER BY r.placed_at, r.id{lock_sql}",
-        params,
-    ):
-        reservation_id, status, held, until, patron_id, *patron_values = row
-        reservation: Reservation = _from_db(
-            Reservation,
-            {
-                "id": reservation_id,
-                "school_id": school_id,
-                "title_id": title_id,
-                "status": status,
-                "held_copy_id": held,
-                "hold_until": as_date(until),
-                "patron_id": patron_id,
-            },
-        )
-        reservation.patron = _patron(tuple(patron_values))
-        result.append(reservation)
-    return result
 
 
 def copy_by_barcode(school_id: int, barcodes: list[str]) -> Copy | None:
@@ -261,8 +310,6 @@ def lock_patron_state(patron_id: int) -> tuple[str, str] | None:
 
 
 # --- Writes ----------------------------------------------------------------------------------------------------
-
-Statement = tuple[str, list[Any]]
 
 
 def _write(statements: list[Statement], *, returning_id: bool = False) -> int | None:

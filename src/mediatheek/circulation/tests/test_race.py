@@ -11,7 +11,7 @@ from django.db import connection, connections
 
 from mediatheek.catalog.models import Copy
 from mediatheek.circulation import services
-from mediatheek.circulation.models import Loan
+from mediatheek.circulation.models import Loan, Reservation
 from mediatheek.core.errors import DomainError
 from mediatheek.testing.factories import CopyFactory, PatronFactory, SchoolFactory, TitleFactory
 
@@ -94,3 +94,25 @@ def test_lend_and_return_at_once():
     copy.refresh_from_db()
     open_loan = Loan.objects.filter(copy=copy, returned_at__isnull=True).first()
     assert copy.status == (Copy.Status.LENT if open_loan else Copy.Status.AVAILABLE)
+
+
+def test_copies_of_one_title_returned_at_once_serve_different_reservations():
+    """Each returned copy goes to a different pupil in the queue: the check-in locks the reservation it hands out
+    and skips those another desk is handing out at that moment (FOR UPDATE SKIP LOCKED)."""
+    school = SchoolFactory()
+    title = TitleFactory()
+    copies = [CopyFactory(school=school, title=title) for _ in range(DESKS)]
+    for copy in copies:
+        services.check_out(copy=copy, patron=PatronFactory(school=school), by=None)
+    waiting = [PatronFactory(school=school) for _ in range(DESKS)]
+    for patron in waiting:
+        services.place_reservation(title=title, patron=patron, by=None)
+
+    results = _race(lambda index: services.check_in(copy=copies[index], by=None), DESKS)
+
+    assert all(isinstance(result, services.CheckInResult) for result in results), results
+    ready = Reservation.objects.filter(title=title, status=Reservation.Status.READY)
+    assert ready.count() == DESKS
+    assert sorted(ready.values_list("held_copy_id", flat=True)) == sorted(copy.pk for copy in copies)
+    assert Copy.objects.filter(pk__in=[copy.pk for copy in copies], status=Copy.Status.ON_HOLD).count() == DESKS
+    assert not Loan.objects.filter(copy__in=copies, returned_at__isnull=True).exists()
