@@ -70,6 +70,38 @@ def test_limit_reached(client, volunteer_a, pupil, school_a):
     assert "meer mag niet" in body and not Loan.objects.filter(copy=copy).exists()
 
 
+def test_the_warnings_follow_a_lend_that_reaches_the_limit(client, volunteer_a, pupil, school_a):
+    """The badges above the scan field come along with the scan that changes them (htmx, out of band)."""
+    client.force_login(volunteer_a)
+    url = reverse("client:desk_patron_scan", args=[pupil.pk])
+    first = client.post(url, {"code": CopyFactory(school=school_a).barcode}, **HTMX).content.decode()
+    assert "scan-success" in first and 'id="desk-attention"' not in first  # nothing changed up there
+    second = client.post(url, {"code": CopyFactory(school=school_a).barcode}, **HTMX).content.decode()
+    assert 'id="desk-attention" hx-swap-oob="true"' in second and "Maximum bereikt: 2 boeken." in second
+
+
+def test_collecting_a_reservation_clears_it_from_the_screen(client, volunteer_a, pupil, school_a):
+    title = TitleFactory(title="Dolfje Weerwolfje")
+    copy = CopyFactory(school=school_a, title=title, status=Copy.Status.ON_HOLD)
+    Reservation.objects.create(
+        school=school_a,
+        title=title,
+        patron=pupil,
+        status=Reservation.Status.READY,
+        held_copy=copy,
+        hold_until=timezone.localdate() + dt.timedelta(days=3),
+    )
+    client.force_login(volunteer_a)
+    screen = client.get(reverse("client:desk_patron", args=[pupil.pk])).content.decode()
+    assert "Reservering ligt klaar: Dolfje Weerwolfje" in screen
+    body = client.post(
+        reverse("client:desk_patron_scan", args=[pupil.pk]), {"code": copy.barcode}, **HTMX
+    ).content.decode()
+    assert "haalt een reservering op" in body
+    assert 'id="desk-attention" hx-swap-oob="true"' in body and "Reservering ligt klaar" not in body
+    assert 'id="desk-reservations" hx-swap-oob="true"' in body and "Geen reserveringen." in body
+
+
 def test_blocked_patron(client, volunteer_a, pupil, school_a):
     pupil.blocked_reason = "Drie boeken kwijt"
     pupil.save()
@@ -313,6 +345,7 @@ def test_a_scan_stays_a_handful_of_queries(client, volunteer_a, pupil, school_a,
     client.force_login(volunteer_a)
     lend_url = reverse("client:desk_patron_scan", args=[pupil.pk])
     client.post(lend_url, {"code": copies[0].barcode}, **HTMX)  # the school's rules and calendar are cached now
+    client.post(reverse("client:desk_return_scan"), {"code": copies[0].barcode}, **HTMX)  # below the limit again
     # session, user + school, patron + copy, savepoint, loans and reservations, copy status, loan, release savepoint
     with django_assert_max_num_queries(8):
         assert "scan-success" in client.post(lend_url, {"code": copies[1].barcode}, **HTMX).content.decode()

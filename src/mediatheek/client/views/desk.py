@@ -200,11 +200,26 @@ def _patron_context(
     feedback: dict[str, str] | None,
     rule: rules.EffectiveRule | None = None,
 ) -> dict[str, Any]:
-    today = timezone.localdate()
     loans = list(services.open_loans(patron))
-    reservations = list(services.open_reservations(patron))
     if rule is None or rule.max_loans_per_material:
         rule = rules.resolve(patron=patron)
+    return {
+        "patron": patron,
+        "loans": loans,
+        "loan_count": len(loans),
+        "rule": rule,
+        "today": timezone.localdate(),
+        "feedback": feedback,
+        **_attention_context(request, patron, loans, rule),
+    }
+
+
+def _attention_context(
+    request: ClientRequest, patron: Patron, loans: list[Loan], rule: rules.EffectiveRule
+) -> dict[str, Any]:
+    """What the patron's screen points out above the scan field, and the reservations list."""
+    today = timezone.localdate()
+    reservations = list(services.open_reservations(patron))
     attention: list[tuple[str, str]] = []
     if not patron.is_active:
         attention.append(("error", _("Uitgeschreven: kan niet lenen.")))
@@ -224,17 +239,7 @@ def _patron_context(
     for reservation in reservations:
         if reservation.status == Reservation.Status.READY:
             attention.append(("info", _("Reservering ligt klaar: %(title)s") % {"title": reservation.title.title}))
-    return {
-        "patron": patron,
-        "loans": loans,
-        "loan_count": len(loans),
-        "reservations": reservations,
-        "rule": rule,
-        "today": today,
-        "attention": attention,
-        "feedback": feedback,
-        "can_reserve": request.user.can_manage_school,
-    }
+    return {"attention": attention, "reservations": reservations, "can_reserve": request.user.can_manage_school}
 
 
 def _render_patron(
@@ -306,6 +311,11 @@ def patron_scan(request: ClientRequest, pk: int) -> HttpResponse:
             rule = rules.resolve(patron=patron)
         loan.copy = copy
         context.update(new_loan=loan, loan_count=precheck.patron_loan_count + 1, rule=rule)
+        if precheck.patron_loan_count + 1 >= rule.max_loans or precheck.own_reservation is not None:
+            # What the screen points out changed ("maximum bereikt", a collected reservation): send it along.
+            # Only then: the usual scan changes none of it and stays without these two queries.
+            loans = list(services.open_loans(patron))
+            context.update(refresh_attention=True, **_attention_context(request, patron, loans, rule))
         notes = [str(note) for note in precheck.notes]
         text = _("Inleveren op %(date)s.") % {"date": services.day_label(loan.due_date)}
         feedback = _feedback(
