@@ -31,6 +31,8 @@ RESERVATION = Reservation._meta.db_table
 RULE = LoanRule._meta.db_table
 CLOSED = ClosedDay._meta.db_table
 
+Statement = tuple[str, list[Any]]  # SQL and its parameters
+
 
 def rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
@@ -101,8 +103,8 @@ def closed_periods(school_id: int, since: dt.date | None, until: dt.date | None)
 
 
 # What a check-out or a check-in reads under its lock. A loan query and the title's reservations go to the database
-# as one statement (WITH queue AS (reservations) SELECT loans UNION ALL SELECT queue): one round trip less on
-# PostgreSQL. Both are read after the lock was taken, in a statement of their own (see services.check_in).
+# as one statement (WITH q0 AS (reservations) SELECT loans UNION ALL SELECT q0): one round trip less on PostgreSQL.
+# Both are read after the lock was taken, in a statement of their own (see services.check_in).
 
 LOAN_COPY_OR_PATRON = (
     "l.id, l.due_date, l.copy_id, l.patron_id, t.age_code",
@@ -114,8 +116,6 @@ LOAN_OF_COPY = (
     f"FROM {LOAN} l LEFT JOIN {PATRON} p ON p.id = l.patron_id LEFT JOIN {GROUP} g ON g.id = p.group_id "  # noqa: S608
     "WHERE l.copy_id = %s AND l.returned_at IS NULL",
 )
-Statement = tuple[str, list[Any]]
-
 QUEUE_COLUMNS = f"r.id, r.status, r.held_copy_id, r.hold_until, r.patron_id, r.placed_at, {PATRON_COLUMNS}"
 QUEUE_WIDTH = len(QUEUE_COLUMNS.split(","))
 
