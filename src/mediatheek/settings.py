@@ -140,7 +140,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Parameters bound by the server, and a statement run 5 times on a connection prepared once (its plan kept):
         # psycopg's default client-side binding quoted every parameter in Python, and PostgreSQL planned every
         # query again; together that was about a third of a desk scan (bench/circulation.py). Not compatible
-        # with a pgbouncer in transaction mode (docs/operations.md).
+        # with a pgbouncer in transaction mode (README: Running in production).
         "server_side_binding": True,
         "prepare_threshold": 5,
         **DATABASES["default"].get("OPTIONS", {}),

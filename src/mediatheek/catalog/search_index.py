@@ -14,9 +14,9 @@ or returns a copy is covered: services, bulk imports, hand-written SQL at the de
               be in a searched word), and the generated tsvector `search_document` = the words + those lexemes, with
               one GIN index; queried as `search_document @@ (words && '@s42')`: one index scan, in which GIN skips
               through the long lists of broad words with the school's short one. `search_vector` (words only)
-              stays for the rank. Inserts and deletes: statement-level triggers (a bulk insert refreshes each
-              touched title once); updates: a row-level trigger that fires only when a status, title or school
-              changes and rewrites the title only when its holdings changed (a lend or return is one row).
+              stays for the rank. Statement-level triggers: a bulk insert refreshes each touched title once; a
+              lend or a return (one copy, one title) computes that title's holdings once and rewrites the title
+              only when they changed.
 
 Everything here is idempotent: migrations call it, and so does `mediatheek reindex_catalogue` (which also repairs the
 triggers should a table rebuild have dropped them, and recomputes every title's holdings).
@@ -149,24 +149,29 @@ POSTGRES_INSTALL = [
             UPDATE catalog_title SET search_holdings = holdings
             WHERE id = one_title AND search_holdings IS DISTINCT FROM holdings;
         END $$""",
-    # Inserts and deletes: per statement, so a bulk import refreshes each touched title once.
+    # Per statement: a bulk insert, delete or update refreshes each touched title once, and only after the statement
+    # has locked all its copies (a per-row trigger would lock titles while the statement still waits for copies,
+    # and could deadlock with a desk scan). An update touches only the titles whose status, school or title
+    # changed; one title, the desk's case, takes the lean path.
     """CREATE OR REPLACE FUNCTION catalog_copy_holdings_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE ids bigint[];
         BEGIN
             IF TG_OP = 'INSERT' THEN
                 PERFORM catalog_title_refresh_holdings(ARRAY(SELECT DISTINCT title_id FROM new_rows));
-            ELSE
+            ELSIF TG_OP = 'DELETE' THEN
                 PERFORM catalog_title_refresh_holdings(ARRAY(SELECT DISTINCT title_id FROM old_rows));
-            END IF;
-            RETURN NULL;
-        END $$""",
-    # Updates: per row, and only for a change of status, title or school (the WHEN costs nothing; an update of a
-    # shelf mark fires nothing). A statement-level trigger with transition tables cost twice as much per scan.
-    """CREATE OR REPLACE FUNCTION catalog_copy_holdings_row_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF NEW.title_id = OLD.title_id THEN
-                PERFORM catalog_title_refresh_one(NEW.title_id);
             ELSE
-                PERFORM catalog_title_refresh_holdings(ARRAY[NEW.title_id, OLD.title_id]);
+                SELECT array_agg(DISTINCT title_id ORDER BY title_id) INTO ids FROM (
+                    SELECT n.title_id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                    WHERE n.title_id <> o.title_id OR n.school_id <> o.school_id OR n.status <> o.status
+                    UNION ALL SELECT o.title_id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                    WHERE n.title_id <> o.title_id OR n.school_id <> o.school_id OR n.status <> o.status
+                ) changed;
+                IF cardinality(ids) = 1 THEN
+                    PERFORM catalog_title_refresh_one(ids[1]);
+                ELSIF ids IS NOT NULL THEN
+                    PERFORM catalog_title_refresh_holdings(ids);
+                END IF;
             END IF;
             RETURN NULL;
         END $$""",
@@ -177,10 +182,11 @@ POSTGRES_INSTALL = [
     """CREATE TRIGGER catalog_copy_holdings_ad AFTER DELETE ON catalog_copy REFERENCING OLD TABLE AS old_rows
         FOR EACH STATEMENT EXECUTE FUNCTION catalog_copy_holdings_trigger()""",
     "DROP TRIGGER IF EXISTS catalog_copy_holdings_au ON catalog_copy",
-    """CREATE TRIGGER catalog_copy_holdings_au AFTER UPDATE OF title_id, school_id, status ON catalog_copy
-        FOR EACH ROW WHEN (OLD.title_id IS DISTINCT FROM NEW.title_id OR OLD.school_id IS DISTINCT FROM NEW.school_id
-            OR OLD.status IS DISTINCT FROM NEW.status)
-        EXECUTE FUNCTION catalog_copy_holdings_row_trigger()""",
+    """CREATE TRIGGER catalog_copy_holdings_au AFTER UPDATE ON catalog_copy
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION catalog_copy_holdings_trigger()""",
+    # This stop's first version of migration 0007 had a per-row trigger function; the trigger above replaced it.
+    "DROP FUNCTION IF EXISTS catalog_copy_holdings_row_trigger()",
 ]
 # The holdings as the first version of migration 0005 kept them (bigint[], GIN of its own): replaced.
 POSTGRES_UPGRADE_0005 = [
@@ -202,7 +208,6 @@ POSTGRES_UNINSTALL = [
     "DROP TRIGGER IF EXISTS catalog_copy_holdings_ad ON catalog_copy",
     "DROP TRIGGER IF EXISTS catalog_copy_holdings_au ON catalog_copy",
     "DROP FUNCTION IF EXISTS catalog_copy_holdings_trigger()",
-    "DROP FUNCTION IF EXISTS catalog_copy_holdings_row_trigger()",
     "DROP FUNCTION IF EXISTS catalog_title_refresh_one(bigint)",
     "DROP FUNCTION IF EXISTS catalog_title_refresh_holdings(bigint[])",
     "DROP INDEX IF EXISTS catalog_title_document_gin",

@@ -1,6 +1,5 @@
 """The schools holding each title live inside the search index (search_index.py): every way a copy changes keeps
-them current, on SQLite (triggers per row) and PostgreSQL (statement triggers for inserts and deletes, a row trigger
-for updates)."""
+them current, on SQLite (triggers per row) and PostgreSQL (statement triggers)."""
 
 from __future__ import annotations
 

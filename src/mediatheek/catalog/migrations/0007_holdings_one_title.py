@@ -1,8 +1,8 @@
 """Search holdings: the update trigger on catalog_copy becomes cheaper per lend and return (see search_index.py).
 
-PostgreSQL: a row-level trigger that fires only for a change of status, title or school and computes one title's
-holdings once, instead of a statement-level trigger with transition tables. SQLite: the trigger rewrites a title's
-`schools` tokens only when they change, and the old title only when the copy moved to another title.
+PostgreSQL: when one title is touched (a lend or a return), the statement-level trigger computes its holdings once
+instead of twice and rewrites the title only when they changed. SQLite: the trigger rewrites a title's `schools`
+tokens only when they change, and the old title only when the copy moved to another title.
 """
 
 from typing import Any
