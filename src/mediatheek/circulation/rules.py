@@ -131,6 +131,10 @@ class DeskSetup:
     rules: list[LoanRule]
     calendar: Calendar
 
+    @classmethod
+    def load(cls, school_id: int, today: dt.date) -> DeskSetup:
+        return cls(rules=school_rules(school_id), calendar=Calendar.for_school(school_id, around=today))
+
 
 # Per process (a gunicorn worker): school id -> (rules_version, day, setup). Read-only once built.
 _desk_setups: dict[int, tuple[int, dt.date, DeskSetup]] = {}
@@ -143,7 +147,7 @@ def for_desk(school: School, today: dt.date) -> DeskSetup:
     cached = _desk_setups.get(school.pk)
     if cached is not None and cached[0] == school.rules_version and cached[1] == today:
         return cached[2]
-    setup = DeskSetup(rules=school_rules(school.pk), calendar=Calendar.for_school(school.pk, around=today))
+    setup = DeskSetup.load(school.pk, today)
     _desk_setups[school.pk] = (school.rules_version, today, setup)
     return setup
 

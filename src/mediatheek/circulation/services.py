@@ -417,14 +417,14 @@ def check_out(
     # Configuration, read before the write lock is taken: the locked part stays as short as it can be.
     if school is not None and school.pk == copy.school_id:
         setup = rules.for_desk(school, today)
-        school_rules, calendar = setup.rules, setup.calendar
     else:
-        school_rules = rules.school_rules(copy.school_id)
-        calendar = rules.Calendar.for_school(copy.school_id, around=today)
+        setup = rules.DeskSetup.load(copy.school_id, today)
     try:
         with transaction.atomic():
             copy, patron = _lock_copy_and_patron(copy, patron)
-            pre = checkout_precheck(copy=copy, patron=patron, today=today, school_rules=school_rules, calendar=calendar)
+            pre = checkout_precheck(
+                copy=copy, patron=patron, today=today, school_rules=setup.rules, calendar=setup.calendar
+            )
             if pre.blockers:
                 raise CheckoutRefused(pre)
             if pre.confirmations and not confirmed:

@@ -229,11 +229,17 @@ def _loan_with_patron(values: tuple[Any, ...]) -> Loan:
     return loan
 
 
+# What a scan needs of the patron (name, group, kind, year level, status, block) and of a copy (with its title).
+DESK_PATRON_COLUMNS = f"{PATRON_COLUMNS}, p.status, p.blocked_reason, p.card_number"
+DESK_PATRON_WIDTH = len(DESK_PATRON_COLUMNS.split(","))
+COPY_COLUMNS = "c.id, c.barcode, c.status, c.school_id, c.title_id, t.title, t.age_code"
+
+
 def copy_by_barcode(school_id: int, barcodes: list[str]) -> Copy | None:
     """The school's copy with one of these barcodes, with its title's name and age code."""
     placeholders = ", ".join(["%s"] * len(barcodes))
     found = rows(
-        f"SELECT c.id, c.barcode, c.status, c.school_id, c.title_id, t.title, t.age_code FROM {COPY} c "  # noqa: S608
+        f"SELECT {COPY_COLUMNS} FROM {COPY} c "  # noqa: S608
         f"JOIN {TITLE} t ON t.id = c.title_id WHERE c.school_id = %s AND c.barcode IN ({placeholders})",
         [school_id, *barcodes],
     )
@@ -250,9 +256,9 @@ def _copy(values: tuple[Any, ...]) -> Copy:
 
 
 def patron_for_desk(school_id: int, patron_id: int) -> Patron | None:
-    """What a scan needs of the patron (name, group, kind, year level, status, block)."""
+    """The school's patron, with what a scan needs (DESK_PATRON_COLUMNS)."""
     found = rows(
-        f"SELECT {PATRON_COLUMNS}, p.status, p.blocked_reason, p.card_number FROM {PATRON} p "  # noqa: S608
+        f"SELECT {DESK_PATRON_COLUMNS} FROM {PATRON} p "  # noqa: S608
         f"LEFT JOIN {GROUP} g ON g.id = p.group_id WHERE p.school_id = %s AND p.id = %s",
         [school_id, patron_id],
     )
@@ -271,8 +277,7 @@ def patron_and_copy_for_desk(school_id: int, patron_id: int, barcodes: list[str]
     barcodes (None when it is not a copy of this school; then it may be the next pupil's card)."""
     placeholders = ", ".join(["%s"] * len(barcodes))
     found = rows(
-        f"SELECT {PATRON_COLUMNS}, p.status, p.blocked_reason, p.card_number, "  # noqa: S608
-        f"c.id, c.barcode, c.status, c.school_id, c.title_id, t.title, t.age_code FROM {PATRON} p "
+        f"SELECT {DESK_PATRON_COLUMNS}, {COPY_COLUMNS} FROM {PATRON} p "  # noqa: S608
         f"LEFT JOIN {GROUP} g ON g.id = p.group_id "
         f"LEFT JOIN {COPY} c ON c.school_id = p.school_id AND c.barcode IN ({placeholders}) "
         f"LEFT JOIN {TITLE} t ON t.id = c.title_id WHERE p.school_id = %s AND p.id = %s",
@@ -280,8 +285,8 @@ def patron_and_copy_for_desk(school_id: int, patron_id: int, barcodes: list[str]
     )
     if not found:
         return None, None
-    patron = _desk_patron(found[0][:12])
-    copy = _copy(found[0][12:]) if found[0][12] is not None else None
+    patron = _desk_patron(found[0][:DESK_PATRON_WIDTH])
+    copy = _copy(found[0][DESK_PATRON_WIDTH:]) if found[0][DESK_PATRON_WIDTH] is not None else None
     return patron, copy
 
 
