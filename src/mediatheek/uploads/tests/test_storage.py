@@ -1,6 +1,7 @@
 import base64
 import os
 import stat
+import threading
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -35,6 +36,30 @@ def test_key_file_is_created_with_0600(data_dir):
     key_file = data_dir / storage.KEY_FILE_NAME
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
     assert len(storage.get_key()) == 32
+
+
+def test_workers_creating_the_key_at_once_all_read_the_same_whole_key(data_dir, settings):
+    """Several gunicorn workers taking the first upload at the same moment: one key wins, nobody reads a half-written
+    file (this happened: two test workers, one read the key file empty)."""
+
+    def take(barrier: threading.Barrier, keys: list[object]) -> None:
+        barrier.wait()
+        try:
+            keys.append(storage.get_key())
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            keys.append(error)
+
+    for attempt in range(20):
+        settings.DATA_DIR = data_dir / str(attempt)
+        barrier = threading.Barrier(8)
+        keys: list[object] = []
+        threads = [threading.Thread(target=take, args=(barrier, keys)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(set(keys)) == 1 and isinstance(keys[0], bytes) and len(keys[0]) == 32, keys
+        assert [item.name for item in settings.DATA_DIR.iterdir()] == [storage.KEY_FILE_NAME]
 
 
 def test_key_from_environment_setting(data_dir, settings):
