@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from mediatheek.catalog.models import Copy, Stocktake, StocktakeScan, Title
 from mediatheek.catalog.text import InvalidISBN, normalise_isbn
 from mediatheek.core import audit
-from mediatheek.core.errors import DomainError
+from mediatheek.core.errors import DomainError, PermissionDeniedError
 
 if TYPE_CHECKING:
     from mediatheek.schools.models import School
+
+TITLE_CREATED = "catalog.title_created"  # also how may_edit_title knows which school entered a title
 
 TITLE_FIELDS = [
     "title",
@@ -94,12 +96,75 @@ def create_title(*, data: dict[str, Any], by: Any = None, school: School | None 
             title.save()
     except IntegrityError as error:  # two desks entering the same book at the same moment
         raise DomainError(_("Dit ISBN staat al in de catalogus."), code="duplicate_isbn") from error
-    audit.record("catalog.title_created", actor=by, school=school, obj=title, summary=title.title)
+    audit.record(TITLE_CREATED, actor=by, school=school, obj=title, summary=title.title)
     return title
+
+
+# Who may change a title. Titles are shared by the whole library, copies belong to a school: a change to a title
+# shows in every school that holds it. Library staff keep the catalogue and may change any title. A school admin
+# may change a title their school holds a copy of (it is in their collection, so they know the book); a title
+# nobody holds yet only the school that entered it (correcting a typo before scanning the first copy). A title
+# held only by other schools is theirs to keep. Volunteers work the desk and change no catalogue data.
+
+
+def title_holders(title: Title) -> set[int]:
+    """Ids of the schools with a copy of the title still in their collection (withdrawn copies do not count)."""
+    return set(
+        Copy.objects.filter(title=title)
+        .exclude(status=Copy.Status.WITHDRAWN)
+        .values_list("school_id", flat=True)
+        .order_by()
+        .distinct()
+    )
+
+
+def _entered_by(title: Title, school_id: int) -> bool:
+    from mediatheek.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(
+        action=TITLE_CREATED, object_type=Title._meta.label_lower, object_id=str(title.pk), school_id=school_id
+    ).exists()
+
+
+def may_edit_title(user: Any, title: Title) -> bool:
+    """The rule above, for a logged-in user of the client."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_library_staff:
+        return True
+    if not user.is_school_admin or user.school_id is None:
+        return False
+    holders = title_holders(title)
+    if user.school_id in holders:
+        return True
+    return not holders and _entered_by(title, user.school_id)
+
+
+def may_create_titles(user: Any) -> bool:
+    """Entering books and copies is catalogue work: library staff and school admins, not volunteers."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.can_manage_school)
+
+
+def _audit_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)  # an image field's file name, a Decimal...
 
 
 @transaction.atomic
 def update_title(title: Title, *, data: dict[str, Any], by: Any = None, school: School | None = None) -> Title:
+    """Change a shared title. `by` (a user) must be allowed by may_edit_title; None is an operator's command.
+
+    The audit event holds the before and after of every changed field, and which other schools hold the title:
+    a school admin's change shows in those schools' catalogues too.
+    """
+    if by is not None and not may_edit_title(by, title):
+        raise PermissionDeniedError(
+            _("Deze titel staat alleen bij andere scholen; alleen de bibliotheek kan hem wijzigen."),
+            code="title_not_yours",
+        )
+    locked = Title.objects.select_for_update().get(pk=title.pk)
+    before = {name: _audit_value(getattr(locked, name)) for name in TITLE_FIELDS}
     for key, value in data.items():
         if key in TITLE_FIELDS:
             setattr(title, key, value if value is not None or key in ("year", "pages") else "")
@@ -108,7 +173,23 @@ def update_title(title: Title, *, data: dict[str, Any], by: Any = None, school: 
         raise DomainError(_("Een titel is verplicht."), code="title")
     _check_isbn_free(title.isbn, exclude_pk=title.pk)
     title.save()
-    audit.record("catalog.title_updated", actor=by, school=school, obj=title, summary=title.title)
+    changes = {
+        name: [before[name], _audit_value(getattr(title, name))]
+        for name in TITLE_FIELDS
+        if before[name] != _audit_value(getattr(title, name))
+    }
+    # Library staff keep the whole catalogue; for a school admin every other holder is "another school".
+    own = by.school_id if by is not None and by.is_school_admin else None
+    others = sorted(holder for holder in title_holders(title) if holder != own)
+    audit.record(
+        "catalog.title_updated",
+        actor=by,
+        school=school,
+        obj=title,
+        summary=title.title,
+        changes=changes,
+        held_by_other_schools=others,
+    )
     return title
 
 

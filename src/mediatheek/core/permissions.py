@@ -41,8 +41,53 @@ def current_school(request: HttpRequest) -> School | None:
     return school
 
 
+# Volunteers (parents, pupils) work the desk: lend, return, renew, and look up the patron or the title that needs.
+# That is all a volunteer may reach, whatever role list a view names: deny by default, so a view added later with
+# the broad `desk` decorator is closed to volunteers until it is named here. URL names of the client's routes.
+VOLUNTEER_ACTIONS = frozenset(
+    {
+        "client:desk_scan",  # a card scanned (or a name typed) at the desk
+        "client:desk_patron_scan",  # lend
+        "client:desk_renew",
+        "client:desk_renew_all",
+        "client:desk_return_scan",  # return (inleveren)
+        "client:password_change",  # their own account
+        "client:otp_verify",
+        "client:otp_setup",
+    }
+)
+# Pages a volunteer may read (GET only): the desk's screens and the look-ups the desk needs.
+VOLUNTEER_PAGES = frozenset(
+    {
+        "client:home",
+        "client:desk",
+        "client:desk_patron",
+        "client:desk_return",
+        "client:ping",
+        "client:catalog_search",
+        "client:catalog_title",
+        "client:patron_list",
+        "client:patron_detail",
+        "client:group_list",
+    }
+)
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+def volunteer_may(request: HttpRequest) -> bool:
+    """Whether a volunteer may make this request; a request not routed by a known name is refused."""
+    match = request.resolver_match
+    name = match.view_name if match is not None else ""
+    if name in VOLUNTEER_ACTIONS:
+        return True
+    return name in VOLUNTEER_PAGES and request.method in SAFE_METHODS
+
+
 def client_view(roles: Iterable[str] = CLIENT_ROLES, *, needs_school: bool = True) -> Callable[[View], View]:
-    """Decorate a client view: logged in with a client role in `roles`; passes the current school along."""
+    """Decorate a client view: logged in with a client role in `roles`; passes the current school along.
+
+    Volunteers are further held to the desk (volunteer_may), even where `roles` names them.
+    """
     allowed = frozenset(roles)
 
     def decorator(view: View) -> View:
@@ -52,6 +97,8 @@ def client_view(roles: Iterable[str] = CLIENT_ROLES, *, needs_school: bool = Tru
             if not user.is_authenticated or user.role not in CLIENT_ROLES:
                 return redirect_to_login(request.get_full_path(), "client:login")
             if user.role not in allowed:
+                raise PermissionDenied
+            if user.role == Role.VOLUNTEER and not volunteer_may(request):
                 raise PermissionDenied
             school = current_school(request)
             if needs_school and school is None:

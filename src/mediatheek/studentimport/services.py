@@ -607,12 +607,23 @@ def _parse_date(value: Any) -> dt.date | None:
 RESTORED_FIELDS = (*COMPARED_FIELDS, "group_id", "status", "deregistered_on")
 
 
-def undo_last_import(*, school: School, by: User | None) -> ImportRun:
+def undo_last_import(*, school: School, by: User | None, run: ImportRun | None = None) -> ImportRun:
     """Undo the school's last import: new students removed (or, when something already refers to them,
-    deregistered), every other change restored to its value before the import."""
+    deregistered), every other change restored to its value before the import.
+
+    `run`: the import the user saw and chose to undo. It is checked under the school's lock that it is still the
+    last one: two undo clicks at once must undo it once, not it and then the import before it.
+    """
     with transaction.atomic():
         School.objects.select_for_update().filter(pk=school.pk).first()
+        expected = run
         run = last_import(school)
+        if expected is not None and (run is None or run.pk != expected.pk):
+            if ImportRun.objects.filter(pk=expected.pk, undone_at__isnull=False).exists():
+                raise DomainError(_("Deze import is al ongedaan gemaakt."), code="already_undone")
+            raise DomainError(
+                _("Alleen de laatste import van een school kan ongedaan worden gemaakt."), code="not_last"
+            )
         if run is None:
             raise DomainError(_("Er is geen import van deze school om ongedaan te maken."), code="nothing_to_undo")
         writer = _Writer()

@@ -14,6 +14,8 @@ class StudentUpload(models.Model):
 
     class State(models.TextChoices):
         RECEIVED = "received", _("ontvangen")
+        # Claimed by one apply (services.apply_upload) until it commits or fails; a stale claim expires.
+        IMPORTING = "importing", _("wordt geïmporteerd")
         IMPORTED = "imported", _("geïmporteerd")
         REMOVED = "removed", _("verwijderd")
 
@@ -50,6 +52,9 @@ class StudentUpload(models.Model):
         on_delete=models.SET_NULL,
         related_name="uploads",
     )
+    # The claim of the apply that is running: when it started and whose it is (see services.claim_upload).
+    claimed_at = models.DateTimeField(_("import gestart op"), null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
     removed_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
     download_count = models.PositiveIntegerField(_("aantal downloads"), default=0)
     notified_at = models.DateTimeField(_("bibliotheek gemaild op"), null=True, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import secrets
 from collections.abc import Iterable
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -217,13 +218,139 @@ def download_upload(*, upload: StudentUpload, by: User, request: HttpRequest | N
     return data
 
 
-def mark_imported(*, upload: StudentUpload, run: Any, by: User) -> StudentUpload:
+# --- applying an upload: one apply at a time ---------------------------------------------------------------
+
+# How long a claim holds when its apply never finishes (a worker killed mid-apply cannot release it). A region's
+# biggest file applies in well under a minute; after this the file can be imported again.
+CLAIM_EXPIRES = dt.timedelta(minutes=15)
+
+
+class ImportBusy(DomainError):
+    """Another request is applying this upload at this moment."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Dit bestand wordt al geïmporteerd. Wacht tot die import klaar is en bekijk dan de "
+                "leerlingbestanden opnieuw."
+            ),
+            code="import_busy",
+        )
+
+
+class AlreadyImported(DomainError):
+    """The upload was applied already; `run_id` is that import (None when its record is gone)."""
+
+    def __init__(self, run_id: int | None) -> None:
+        super().__init__(_("Dit bestand is al geïmporteerd."), code="already_imported")
+        self.run_id = run_id
+
+
+def _refusal(upload_id: int) -> DomainError:
+    """Why an upload cannot be claimed, read from its committed state."""
+    upload = StudentUpload.objects.filter(pk=upload_id).only("state", "import_run_id", "stored_name").first()
+    if upload is None or not upload.has_file:
+        return DomainError(_("Het bestand is al verwijderd."), code="removed")
+    if upload.state == StudentUpload.State.IMPORTED:
+        return AlreadyImported(upload.import_run_id)
+    return ImportBusy()
+
+
+def _claimable(now: dt.datetime) -> Q:
+    stale = Q(state=StudentUpload.State.IMPORTING) & (
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES)
+    )
+    return Q(state=StudentUpload.State.RECEIVED) | stale
+
+
+def claim_upload(*, upload: StudentUpload) -> str:
+    """Claim the upload for one apply; returns the claim's token. Raises ImportBusy or AlreadyImported.
+
+    The claim is one conditional UPDATE (received -> importing), so of two requests at the same moment exactly one
+    gets the row; it commits at once (call this outside a transaction) so every other request sees it while the
+    apply runs. Before writing, the state is read: on SQLite a second request gets its answer at once instead of
+    waiting for the database's write lock that the running apply holds.
+    """
+    now = timezone.now()
+    if not StudentUpload.objects.filter(pk=upload.pk).filter(_claimable(now)).exclude(stored_name="").exists():
+        raise _refusal(upload.pk)
+    token = secrets.token_hex(16)
+    claimed = (
+        StudentUpload.objects.filter(pk=upload.pk)
+        .filter(_claimable(now))
+        .exclude(stored_name="")
+        .update(state=StudentUpload.State.IMPORTING, claimed_at=now, claim_token=token)
+    )
+    if claimed != 1:
+        raise _refusal(upload.pk)
+    return token
+
+
+def release_claim(*, upload: StudentUpload, token: str) -> int:
+    """The apply failed (or was refused): the upload is "received" again, if the claim is still this one's."""
+    return StudentUpload.objects.filter(pk=upload.pk, state=StudentUpload.State.IMPORTING, claim_token=token).update(
+        state=StudentUpload.State.RECEIVED, claimed_at=None, claim_token=""
+    )
+
+
+def apply_upload(
+    *,
+    upload: StudentUpload,
+    by: User,
+    mapping: dict[str, str | None] | None = None,
+    allow_mass_deregistration: bool = False,
+) -> Any:
+    """Import a school's upload once: claim it, apply it with the import engine, mark it imported; returns the run.
+
+    A second request while the apply runs gets ImportBusy ("wordt al geïmporteerd"), one after it AlreadyImported
+    (with the run). The import and the upload's "imported" are one transaction, and that transaction only commits
+    while the claim is still this request's: if the claim expired and another request took the file over, this
+    apply is rolled back, so a file is never applied twice. Any failure releases the claim.
+    """
+    from mediatheek.studentimport import services as engine
+
+    require_import_right(by)
+    token = claim_upload(upload=upload)
+    try:
+        data = read_upload(upload=upload, by=by)
+        with transaction.atomic():
+            run = engine.apply_import(
+                school=upload.school,
+                data=data,
+                filename=upload.filename,
+                by=by,
+                mapping=mapping,
+                allow_mass_deregistration=allow_mass_deregistration,
+            )
+            finished = StudentUpload.objects.filter(
+                pk=upload.pk, state=StudentUpload.State.IMPORTING, claim_token=token
+            ).update(
+                state=StudentUpload.State.IMPORTED,
+                imported_at=timezone.now(),
+                import_run=run,
+                claimed_at=None,
+                claim_token="",
+            )
+            if finished != 1:
+                raise ImportBusy()
+    except BaseException:
+        release_claim(upload=upload, token=token)
+        raise
+    upload.refresh_from_db()
+    return run
+
+
+def undo_upload_import(*, run: Any, by: User) -> Any:
+    """Undo an import from the client: only while it is still the school's last import and not undone. The check
+    runs under the engine's school lock, so two undos at once undo it once (the second is refused) and never the
+    import before it. Its uploads are "received" again, in the same transaction."""
+    from mediatheek.studentimport import services as engine
+
+    require_import_right(by)
     with transaction.atomic():
-        upload.state = StudentUpload.State.IMPORTED
-        upload.imported_at = timezone.now()
-        upload.import_run = run
-        upload.save(update_fields=["state", "imported_at", "import_run"])
-    return upload
+        undone = engine.undo_last_import(school=run.school, by=by, run=run)
+        mark_import_undone(run=undone)
+    return undone
 
 
 def mark_import_undone(*, run: Any) -> int:

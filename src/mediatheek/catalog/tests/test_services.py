@@ -154,3 +154,50 @@ def test_export_is_school_scoped_and_neutralises_formulas(school_a: Any, school_
     values: list[Any] = [cell.value for row in sheet.iter_rows() for cell in row]
     assert "A1" in values and "B1" not in values
     assert all(not (isinstance(v, str) and v.startswith("=")) for v in values)
+
+
+# --- who may change a shared title ----------------------------------------------------------------------------
+
+
+def test_who_may_edit_a_title(school_a: Any, school_b: Any, admin_a: Any, admin_b: Any, staff_user: Any) -> None:
+    from mediatheek.accounts.models import Role
+    from mediatheek.testing.factories import school_user
+
+    volunteer = school_user(Role.VOLUNTEER, school_a)
+    held_by_b = TitleFactory()
+    CopyFactory(title=held_by_b, school=school_b)
+    shared = TitleFactory()
+    CopyFactory(title=shared, school=school_a)
+    CopyFactory(title=shared, school=school_b)
+    withdrawn_at_a = TitleFactory()
+    CopyFactory(title=withdrawn_at_a, school=school_a, status=Copy.Status.WITHDRAWN)
+    CopyFactory(title=withdrawn_at_a, school=school_b)
+
+    assert not services.may_edit_title(admin_a, held_by_b)
+    assert services.may_edit_title(admin_b, held_by_b)
+    assert services.may_edit_title(admin_a, shared) and services.may_edit_title(admin_b, shared)
+    assert not services.may_edit_title(admin_a, withdrawn_at_a)  # no longer in A's collection
+    assert all(services.may_edit_title(staff_user, title) for title in (held_by_b, shared, withdrawn_at_a))
+    assert not any(services.may_edit_title(volunteer, title) for title in (held_by_b, shared, withdrawn_at_a))
+
+
+def test_a_title_nobody_holds_is_the_entering_schools(school_a: Any, school_b: Any, admin_a: Any, admin_b: Any) -> None:
+    entered = services.create_title(data={"title": "Nieuw"}, by=admin_a, school=school_a)
+    assert services.may_edit_title(admin_a, entered)
+    assert not services.may_edit_title(admin_b, entered)
+    assert not services.may_edit_title(admin_a, TitleFactory())  # nobody holds it, A did not enter it
+
+
+def test_update_title_refuses_an_admin_of_another_school_and_changes_nothing(
+    school_a: Any, school_b: Any, admin_a: Any
+) -> None:
+    from mediatheek.core.models import AuditEvent
+
+    title = TitleFactory(title="Van B")
+    CopyFactory(title=title, school=school_b)
+    with pytest.raises(DomainError) as refused:
+        services.update_title(title, data={"title": "Gekaapt"}, by=admin_a, school=school_a)
+    assert refused.value.code == "title_not_yours"
+    title.refresh_from_db()
+    assert title.title == "Van B"
+    assert not AuditEvent.objects.filter(action="catalog.title_updated").exists()

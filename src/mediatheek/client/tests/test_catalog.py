@@ -39,9 +39,9 @@ def test_scanning_a_copy_barcode_opens_its_title(client, volunteer_a, school_a, 
     assert response.status_code == 200  # not a redirect to the other school's copy
 
 
-def test_fast_entry_known_isbn_goes_to_copies_unknown_to_form(client, volunteer_a, school_a):
+def test_fast_entry_known_isbn_goes_to_copies_unknown_to_form(client, admin_a, school_a):
     known = TitleFactory(title="Bekend boek", isbn=ISBN)
-    client.force_login(volunteer_a)
+    client.force_login(admin_a)
     response = client.post(reverse("client:catalog_entry"), {"isbn": "90-451-1726-6"})
     assert response.headers["Location"] == reverse("client:catalog_title", args=[known.pk])
     response = client.post(reverse("client:catalog_entry"), {"isbn": "9780471383147"})
@@ -50,8 +50,8 @@ def test_fast_entry_known_isbn_goes_to_copies_unknown_to_form(client, volunteer_
     assert response.status_code == 200 and "geen geldig ISBN" in response.content.decode()
 
 
-def test_add_title_then_scan_copies(client, volunteer_a, school_a):
-    client.force_login(volunteer_a)
+def test_add_title_then_scan_copies(client, admin_a, school_a):
+    client.force_login(admin_a)
     response = client.post(
         reverse("client:catalog_title_add"),
         {"isbn": "0471383147", "title": "Nieuw boek", "authors": "Paul van Loon", "language": "dut"},
@@ -89,8 +89,9 @@ def test_volunteer_cannot_edit_or_withdraw(client, volunteer_a, school_a):
     assert client.get(reverse("client:catalog_import")).status_code == 403
 
 
-def test_edit_title(client, admin_a):
+def test_edit_title(client, admin_a, school_a):
     title = TitleFactory(title="Oud")
+    CopyFactory(title=title, school=school_a)
     client.force_login(admin_a)
     client.post(reverse("client:catalog_title_edit", args=[title.pk]), {"title": "Nieuw", "language": "dut"})
     title.refresh_from_db()
@@ -113,10 +114,10 @@ def test_copy_status_change(client, admin_a, school_a):
     assert copy.status == Copy.Status.DAMAGED
 
 
-def test_labels_pdf_for_scanned_and_since_date(client, volunteer_a, school_a, school_b):
+def test_labels_pdf_for_scanned_and_since_date(client, admin_a, school_a, school_b):
     CopyFactory(school=school_a, barcode="L1")
     CopyFactory(school=school_b, barcode="L2")
-    client.force_login(volunteer_a)
+    client.force_login(admin_a)
     data = {"barcodes": "L1", "kind": "both", "prefer": "auto", "sheet": "3x8", "skip": "0"}
     response = client.post(reverse("client:catalog_labels"), data)
     assert response["Content-Type"] == "application/pdf"
@@ -276,6 +277,95 @@ def test_import_of_another_session_is_not_reachable(client, admin_a, admin_b, se
     client.post(reverse("client:catalog_import"), {"file": upload})
     client.logout()
     assert_refused(client, admin_a, reverse("client:catalog_import_preview"), secret="Geheim van B")
+
+
+# ------------------------------------------------------------------------------ who changes the catalogue
+
+
+def test_volunteer_enters_no_titles_or_copies_and_prints_no_labels(client, volunteer_a, school_a):
+    title = TitleFactory(title="Op de plank")
+    copy = CopyFactory(title=title, school=school_a, barcode="V1")
+    client.force_login(volunteer_a)
+    new_title = {"isbn": "0471383147", "title": "Nieuw boek", "language": "dut"}
+    assert client.post(reverse("client:catalog_title_add"), new_title).status_code == 403
+    assert client.get(reverse("client:catalog_title_add")).status_code == 403
+    assert client.post(reverse("client:catalog_entry"), {"isbn": ISBN}).status_code == 403
+    assert client.post(reverse("client:catalog_copy_add", args=[title.pk]), {"barcode": "V2"}).status_code == 403
+    labels = {"barcodes": "V1", "kind": "both", "prefer": "auto", "sheet": "3x8", "skip": "0"}
+    assert client.post(reverse("client:catalog_labels"), labels).status_code == 403
+    assert client.post(reverse("client:catalog_stocktakes"), {"shelf": "A"}).status_code == 403
+    assert client.get(reverse("client:catalog_shelves")).status_code == 403
+    assert list(Title.objects.values_list("title", flat=True)) == ["Op de plank"]
+    assert list(Copy.objects.values_list("barcode", flat=True)) == ["V1"]
+    assert not Stocktake.objects.exists()
+    # Looking a title up at the desk still works, without the catalogue's tools.
+    page = client.get(reverse("client:catalog_title", args=[title.pk])).content.decode()
+    assert "Op de plank" in page and copy.barcode in page
+    for url in ("catalog_entry", "catalog_labels", "catalog_stocktakes", "catalog_shelves", "catalog_title_edit"):
+        assert "/catalogus/" + url not in page
+    for hidden in ("Exemplaar toevoegen", "Titel wijzigen", "Etiketten", "Boeken invoeren", "Inventarisatie"):
+        assert hidden not in page, hidden
+    search = client.get(reverse("client:catalog_search"), {"q": "zzzgeen"}).content.decode()
+    assert "Een boek invoeren" not in search and "Etiketten" not in search
+
+
+def test_school_admin_cannot_change_a_title_held_only_by_another_school(client, admin_a, school_a, school_b):
+    title = TitleFactory(title="Van Beta", authors="B. Schrijver")
+    CopyFactory(title=title, school=school_b)
+    client.force_login(admin_a)
+    url = reverse("client:catalog_title_edit", args=[title.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"title": "Gekaapt", "language": "dut"}).status_code == 403
+    title.refresh_from_db()
+    assert title.title == "Van Beta"
+    assert not AuditEvent.objects.filter(action="catalog.title_updated").exists()
+    assert "Titel wijzigen" not in client.get(reverse("client:catalog_title", args=[title.pk])).content.decode()
+
+
+def test_school_admin_changes_a_title_their_school_holds_and_the_change_is_audited(client, admin_a, school_a, school_b):
+    title = TitleFactory(title="Gedeeld boek", authors="A. Schrijver", summary="Oud")
+    CopyFactory(title=title, school=school_a)
+    CopyFactory(title=title, school=school_b)
+    client.force_login(admin_a)
+    assert "Titel wijzigen" in client.get(reverse("client:catalog_title", args=[title.pk])).content.decode()
+    from mediatheek.catalog.forms import TitleForm
+
+    form = {key: value for key, value in TitleForm(instance=title).initial.items() if value not in (None, "")}
+    response = client.post(
+        reverse("client:catalog_title_edit", args=[title.pk]), {**form, "summary": "Nieuw", "cover": ""}
+    )
+    assert response.status_code == 302
+    title.refresh_from_db()
+    assert title.summary == "Nieuw"
+    event = AuditEvent.objects.get(action="catalog.title_updated")
+    assert event.actor == admin_a and event.school == school_a and event.object_id == str(title.pk)
+    assert event.detail["changes"] == {"summary": ["Oud", "Nieuw"]}
+    assert event.detail["held_by_other_schools"] == [school_b.pk]
+
+
+def test_library_staff_change_any_title(client, staff_user, school_b):
+    title = TitleFactory(title="Van Beta")
+    CopyFactory(title=title, school=school_b)
+    client.force_login(staff_user)
+    client.post(reverse("client:catalog_title_edit", args=[title.pk]), {"title": "Verbeterd", "language": "dut"})
+    title.refresh_from_db()
+    assert title.title == "Verbeterd"
+    assert AuditEvent.objects.get(action="catalog.title_updated").detail["changes"]["title"] == [
+        "Van Beta",
+        "Verbeterd",
+    ]
+
+
+def test_a_title_nobody_holds_yet_is_changed_only_by_the_school_that_entered_it(client, admin_a, admin_b, school_a):
+    client.force_login(admin_a)
+    client.post(reverse("client:catalog_title_add"), {"title": "Tikfoutt", "language": "dut"})
+    title = Title.objects.get()
+    url = reverse("client:catalog_title_edit", args=[title.pk])
+    assert client.post(url, {"title": "Tikfout", "language": "dut"}).status_code == 302
+    client.force_login(admin_b)
+    assert client.post(url, {"title": "Van B", "language": "dut"}).status_code == 403
+    title.refresh_from_db()
+    assert title.title == "Tikfout"
 
 
 def test_anonymous_is_sent_to_login(client):

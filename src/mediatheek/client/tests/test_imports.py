@@ -308,3 +308,79 @@ def test_cards_of_another_schools_import_are_refused(client, importer, upload_a,
     upload_a.refresh_from_db()
     admin_b = f.school_user("school_admin", school_b)
     assert_refused(client, admin_b, f"{reverse('client:cards_pdf')}?import_run={upload_a.import_run.pk}")
+
+
+# --- one apply per upload --------------------------------------------------------------------------------------
+
+
+def _said(response):
+    from django.contrib.messages import get_messages
+
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_the_same_upload_applied_twice_is_imported_once_and_the_second_is_sent_to_the_run(
+    client, importer, upload_a, school_a
+):
+    from mediatheek.studentimport.models import ImportRun
+
+    client.force_login(importer)
+    url = reverse("client:import_apply", args=[upload_a.pk])
+    client.post(url)
+    again = client.post(url)
+
+    run = ImportRun.objects.get()
+    assert again.status_code == 302
+    assert again["Location"] == reverse("client:import_result", args=[run.pk])
+    assert _said(again)[-1] == "Dit bestand is al geïmporteerd."
+    assert Patron.objects.for_school(school_a).count() == 3
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).count() == 1
+
+
+def test_apply_while_the_upload_is_being_imported_is_refused(client, importer, upload_a, school_a):
+    from django.utils import timezone
+
+    from mediatheek.studentimport.models import ImportRun
+
+    # Another tab's apply holds the claim at this moment.
+    StudentUpload.objects.filter(pk=upload_a.pk).update(
+        state=StudentUpload.State.IMPORTING, claimed_at=timezone.now(), claim_token="other-tab"
+    )
+    client.force_login(importer)
+    response = client.post(reverse("client:import_apply", args=[upload_a.pk]))
+
+    assert response.status_code == 302 and response["Location"] == reverse("client:upload_list")
+    assert _said(response)[0].startswith("Dit bestand wordt al geïmporteerd")
+    assert not ImportRun.objects.exists()
+    assert not Patron.objects.for_school(school_a).exists()
+    upload_a.refresh_from_db()
+    assert upload_a.state == StudentUpload.State.IMPORTING and upload_a.claim_token == "other-tab"
+
+
+def test_preview_of_an_imported_upload_says_so_and_links_to_the_run(client, importer, upload_a):
+    client.force_login(importer)
+    client.post(reverse("client:import_apply", args=[upload_a.pk]))
+    upload_a.refresh_from_db()
+    page = client.get(reverse("client:import_preview", args=[upload_a.pk])).content.decode()
+    assert "Dit bestand is al geïmporteerd." in page
+    assert reverse("client:import_result", args=[upload_a.import_run_id]) in page
+    assert reverse("client:import_apply", args=[upload_a.pk]) not in page
+
+
+def test_a_second_undo_of_the_same_import_is_refused_and_undoes_nothing_else(client, importer, school_a):
+    from mediatheek.studentimport.models import ImportRun
+
+    client.force_login(importer)
+    first = make_upload(school_a, data=student_xlsx(ROWS[:1]), filename="een.xlsx")
+    second = make_upload(school_a, data=student_xlsx(ROWS), filename="twee.xlsx")
+    client.post(reverse("client:import_apply", args=[first.pk]))
+    client.post(reverse("client:import_apply", args=[second.pk]))
+    older, last = ImportRun.objects.order_by("pk")
+
+    client.post(reverse("client:import_undo", args=[last.pk]))
+    again = client.post(reverse("client:import_undo", args=[last.pk]))
+
+    assert _said(again)[-1] == "Deze import is al ongedaan gemaakt."
+    older.refresh_from_db()
+    assert older.undone_at is None
+    assert Patron.objects.for_school(school_a).filter(status=Patron.Status.ACTIVE).count() == 1

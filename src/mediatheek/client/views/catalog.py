@@ -1,12 +1,15 @@
 """The catalogue in the client: search, a title and its copies, fast entry by ISBN, adding copies, withdrawal.
 
 Titles are shared by the whole library; copies belong to a school, and a client user only ever sees and changes
-the copies of the school being worked on (request.school).
+the copies of the school being worked on (request.school). Volunteers only look titles up (search, a title's
+page); every change to the catalogue is for library staff and school admins (`managers`), and a shared title
+only for those catalog.services.may_edit_title allows.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -85,6 +88,7 @@ def title_detail(request: ClientRequest, pk: int) -> HttpResponse:
             "copy_form": CopyScanForm(initial=request.session.get(COPY_FIELDS_KEY, {})),
             "withdraw_form": WithdrawForm(),
             "can_manage": request.user.can_manage_school,
+            "can_edit_title": services.may_edit_title(request.user, title),
             "statuses": [
                 (Copy.Status.AVAILABLE, _("terug op de plank")),
                 (Copy.Status.DAMAGED, _("beschadigd")),
@@ -94,7 +98,7 @@ def title_detail(request: ClientRequest, pk: int) -> HttpResponse:
     )
 
 
-@desk
+@managers
 def fast_entry(request: ClientRequest) -> HttpResponse:
     """Scan an ISBN: a known title goes straight to adding copies, an unknown one to the title form."""
     form = IsbnScanForm(request.POST or None)
@@ -112,7 +116,7 @@ def fast_entry(request: ClientRequest) -> HttpResponse:
     return render(request, "client/catalog/entry.html", {"form": form, "recent": recent})
 
 
-@desk
+@managers
 def title_add(request: ClientRequest) -> HttpResponse:
     form = TitleForm(request.POST or None, request.FILES or None, initial={"isbn": request.GET.get("isbn", "")})
     if request.method == "POST" and form.is_valid():
@@ -128,7 +132,10 @@ def title_add(request: ClientRequest) -> HttpResponse:
 
 @managers
 def title_edit(request: ClientRequest, pk: int) -> HttpResponse:
+    """A shared title: library staff change any; a school admin one their school holds (see may_edit_title)."""
     title = get_object_or_404(Title, pk=pk)
+    if not services.may_edit_title(request.user, title):
+        raise PermissionDenied
     form = TitleForm(request.POST or None, request.FILES or None, instance=title)
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,7 +148,7 @@ def title_edit(request: ClientRequest, pk: int) -> HttpResponse:
     return render(request, "client/catalog/title_form.html", {"form": form, "title": title})
 
 
-@desk
+@managers
 @require_POST
 def copy_add(request: ClientRequest, pk: int) -> HttpResponse:
     """One scan adds one copy of the title to this school; shelf, date and price carry over to the next scan."""
@@ -227,7 +234,7 @@ def withdraw(request: ClientRequest) -> HttpResponse:
     return render(request, "client/catalog/withdraw.html", {"form": form, "recent": recent})
 
 
-@desk
+@managers
 def shelf_overview(request: ClientRequest) -> HttpResponse:
     """The school's collection per shelf and status: what stocktakes and labels are chosen from."""
     copies = Copy.objects.for_school(request.school)

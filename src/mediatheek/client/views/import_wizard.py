@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -99,20 +98,10 @@ def preview(*, upload: StudentUpload, data: bytes, mapping: dict[str, str | None
     return engine.preview_import(school=upload.school, data=data, filename=upload.filename, mapping=mapping)
 
 
-def apply(
-    *, upload: StudentUpload, data: bytes, mapping: dict[str, str | None] | None, by: User, confirmed: bool
-) -> ImportRun:
-    # The import and the upload's new state are one transaction: an upload is "imported" only if it was.
-    with transaction.atomic():
-        run = engine.apply_import(
-            school=upload.school,
-            data=data,
-            filename=upload.filename,
-            by=by,
-            mapping=mapping,
-            allow_mass_deregistration=confirmed,
-        )
-        services.mark_imported(upload=upload, run=run, by=by)
+def apply(*, upload: StudentUpload, mapping: dict[str, str | None] | None, by: User, confirmed: bool) -> ImportRun:
+    # The claim (one apply per upload at a time), the import and the upload's "imported" are the upload
+    # service's: it reads the file itself once it holds the claim.
+    run: ImportRun = services.apply_upload(upload=upload, by=by, mapping=mapping, allow_mass_deregistration=confirmed)
     return run
 
 
@@ -210,11 +199,12 @@ def can_undo(run: ImportRun) -> bool:
 
 
 def undo(*, run: ImportRun, by: User) -> ImportRun:
+    if run.undone_at is not None:
+        raise DomainError(_("Deze import is al ongedaan gemaakt."))
     if not can_undo(run):
         raise DomainError(_("Alleen de laatste import van een school kan ongedaan worden gemaakt."))
-    with transaction.atomic():
-        undone = engine.undo_last_import(school=run.school, by=by)
-        services.mark_import_undone(run=undone)
+    # Checked again under the school's lock by the service: a second click at the same moment is refused there.
+    undone: ImportRun = services.undo_upload_import(run=run, by=by)
     return undone
 
 

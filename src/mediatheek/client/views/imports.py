@@ -221,12 +221,22 @@ def import_preview(request: ClientRequest, pk: int) -> HttpResponse:
 @require_POST
 @importers
 def import_apply(request: ClientRequest, pk: int) -> HttpResponse:
-    """Step 3: apply in one transaction, then show the result."""
+    """Step 3: apply in one transaction, then show the result. The same file is applied once, however often the
+    button is pressed (two clicks, two tabs): the others are told and sent to the import that ran."""
     mapping = wizard.mapping_from(request.POST)
     confirmed = request.POST.get("allow_mass_deregistration") == "1"
+    upload = get_object_or_404(StudentUpload.objects.select_related("school"), pk=pk)
+    work_on(request, upload.school)
     try:
-        upload, data = _upload_with_data(request, pk)
-        run = wizard.apply(upload=upload, data=data, mapping=mapping, by=request.user, confirmed=confirmed)
+        run = wizard.apply(upload=upload, mapping=mapping, by=request.user, confirmed=confirmed)
+    except services.AlreadyImported as error:
+        messages.info(request, str(error.message))
+        if error.run_id is not None:
+            return redirect("client:import_result", run_pk=error.run_id)
+        return redirect("client:upload_list")
+    except services.ImportBusy as error:
+        messages.error(request, str(error.message))
+        return redirect("client:upload_list")
     except DomainError as error:
         messages.error(request, str(error.message))
         preview_url = reverse("client:import_preview", kwargs={"pk": pk})
