@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from mediatheek.accounts import services
 from mediatheek.accounts.models import CLIENT_ROLES, PORTAL_ROLES, User
 from mediatheek.schools.models import School
 
@@ -68,6 +69,8 @@ class PortalLoginForm(AuthenticationForm):
 
 
 class NewPasswordForm(SetPasswordForm):
+    """The forced change after a generated password: the new password twice (checked by the password validators)."""
+
     new_password1 = forms.CharField(
         label=_("Nieuw wachtwoord"),
         strip=False,
@@ -79,6 +82,26 @@ class NewPasswordForm(SetPasswordForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def save(self, commit: bool = True) -> User:
-        self.user.must_change_password = False
-        return super().save(commit)
+
+class CurrentPasswordChangeForm(PasswordChangeForm):
+    """A voluntary change: the current password, then the new one twice (Django's PasswordChangeForm)."""
+
+    old_password = forms.CharField(
+        label=_("Huidig wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password1 = NewPasswordForm.base_fields["new_password1"]
+    new_password2 = NewPasswordForm.base_fields["new_password2"]
+
+    def clean_old_password(self) -> str:
+        # Checked by services.change_password, which also counts wrong guesses: checking it here as well would
+        # let a guess skip the count.
+        return str(self.cleaned_data["old_password"])
+
+
+def password_change_form(user: User, data: Any = None) -> SetPasswordForm:
+    """The form for `user`'s own password change: with the current password, unless the change is forced."""
+    if services.current_password_required(user):
+        return CurrentPasswordChangeForm(user, data)
+    return NewPasswordForm(user, data)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -92,3 +94,25 @@ class User(AbstractUser):
     def can_manage_school(self) -> bool:
         """Edit patrons, rules, catalogue; see birth dates; export. Volunteers only work the desk."""
         return self.role in (Role.STAFF, Role.SCHOOL_ADMIN)
+
+
+class LoginSession(AbstractBaseSession):
+    """A session row that also names its user, so that "end this account's other sessions" is one indexed delete.
+
+    Django's own session table only holds the signed, encoded session data: finding a user's sessions there means
+    decoding every session of the installation. The store (`accounts.sessions.SessionStore`) fills `user_id`
+    on every save from the session's `_auth_user_id`. A plain integer, not a foreign key: a session is saved at the
+    end of every request, and a constraint would turn a user deleted in the meantime into an error there.
+    """
+
+    user_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("sessie")
+        verbose_name_plural = _("sessies")
+
+    @classmethod
+    def get_session_store_class(cls) -> type[SessionBase]:
+        from mediatheek.accounts.sessions import SessionStore
+
+        return SessionStore

@@ -2,16 +2,49 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from mediatheek.accounts.models import Role, User
+from mediatheek.accounts.models import LoginSession, Role, User
 from mediatheek.accounts.passwords import generate_password
 from mediatheek.core import audit
 from mediatheek.core.errors import DomainError
 from mediatheek.schools.models import School
+
+
+class LoginReserved(DomainError):
+    """A login that belongs to (or may one day belong to) a patron's card number."""
+
+
+def check_login_not_reserved(login: str, *, role: str) -> None:
+    """Logins that look like card numbers are reserved for patrons, whose portal login *is* their card number.
+
+    Otherwise one school could block another's login letters by taking a pupil's card number as a login.
+    - A client login (staff, school admin, volunteer) may not be digits only: every card number the library hands
+      out is digits, so such a login could collide with a pupil enrolled tomorrow.
+    - An upload login is a "Pasnummer" chosen by hand (the demo's 900012): digits are fine, but not the card
+      number of any patron of any school. The library's own allocation skips numbers used as logins
+      (`patrons.services.allocate_card_numbers`), so a chosen number never becomes a pupil's later.
+    - No login of another role may equal a patron's card number (typed card numbers may contain letters).
+    """
+    if role == Role.PATRON:
+        return
+    if role != Role.UPLOADER and login.isdigit():
+        raise LoginReserved(
+            _("Een gebruikersnaam van alleen cijfers is voor pasnummers van leners. Gebruik ook letters.")
+        )
+    # The Patron model through the account's link to it: accounts does not import the patrons app.
+    patron_model = User._meta.get_field("patron").related_model
+    assert patron_model is not None and not isinstance(patron_model, str)
+    # Never say whose number it is: it may be a pupil of another school.
+    if patron_model._default_manager.filter(card_number__iexact=login).exists():
+        raise LoginReserved(
+            _("%(login)s is al het pasnummer van een lener en kan geen gebruikersnaam worden.") % {"login": login}
+        )
 
 
 def create_account(
@@ -41,6 +74,7 @@ def create_account(
         school = None
     if User.objects.filter(username__iexact=login).exists():
         raise DomainError(_("De gebruikersnaam %(login)s bestaat al.") % {"login": login})
+    check_login_not_reserved(login, role=role)
     generated = None
     if password is None:
         generated = password = generate_password()
@@ -73,11 +107,19 @@ def create_account(
     return user, generated
 
 
+@transaction.atomic
 def reset_password(*, user: User, by: Any = None) -> str:
+    """A fresh generated password, to be changed at the next login; the account's sessions end.
+
+    Except when someone resets their own account: the request doing it still has to show the new password once
+    (Django then logs that session out at its next request, as the password hash no longer matches).
+    """
     password = generate_password()
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
+    if getattr(by, "pk", None) != user.pk:
+        end_sessions(user)
     audit.record(
         audit.AuditEvent.Action.UPDATE,
         actor=by,
@@ -86,3 +128,96 @@ def reset_password(*, user: User, by: Any = None) -> str:
         summary="wachtwoord opnieuw ingesteld",
     )
     return password
+
+
+def end_sessions(user: User, *, keep: str | None = None) -> int:
+    """Delete every session of `user` except the one with key `keep`; returns how many were ended.
+
+    One indexed delete on `LoginSession.user_id`. (Django would also refuse those sessions at their next request,
+    because the password hash they carry no longer matches; deleting them means nothing of them is left behind.)
+    """
+    sessions = LoginSession.objects.filter(user_id=user.pk)
+    if keep:
+        sessions = sessions.exclude(session_key=keep)
+    deleted, _detail = sessions.delete()
+    return deleted
+
+
+# --- Changing one's own password ----------------------------------------------------------------------------------
+
+# Wrong current passwords one session may give before it is logged out. A session can only be had with the
+# password (whose guessing at the login is throttled by django-axes), so ending it ends the guessing too.
+PASSWORD_CHANGE_ATTEMPTS = 5
+FAILED_CHANGES_SESSION_KEY = "password_change_failures"
+
+
+class WrongCurrentPassword(DomainError):
+    pass
+
+
+class TooManyWrongPasswords(DomainError):
+    """The session gave too many wrong current passwords and has been logged out."""
+
+
+def current_password_required(user: User) -> bool:
+    """A voluntary change asks for the current password (a desk PC left logged in must not let anyone take the
+    account); the forced change after a generated password (first login, reset by staff) does not: that password
+    was only on a letter or shown once, and the user has just typed it at the login."""
+    return not user.must_change_password
+
+
+def change_password(
+    *, request: HttpRequest, user: User, new_password: str, current_password: str | None = None
+) -> User:
+    """Change the logged-in user's own password, the rule for client and portal alike.
+
+    Checks the current password unless the change is forced, counts wrong ones per session (after
+    `PASSWORD_CHANGE_ATTEMPTS` the session is logged out), validates the new one, saves it, writes the audit log,
+    keeps this session logged in and ends every other session of the account.
+    """
+    needs_current = current_password_required(user)
+    if needs_current and not (current_password and user.check_password(current_password)):
+        _count_wrong_password(request, user)
+        raise WrongCurrentPassword(_("Je huidige wachtwoord klopt niet."))
+    try:
+        validate_password(new_password, user)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from error
+    forced = user.must_change_password
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        # A new session key, carrying the new password's hash: this session stays logged in.
+        update_session_auth_hash(request, user)
+        request.session.pop(FAILED_CHANGES_SESSION_KEY, None)
+        ended = end_sessions(user, keep=request.session.session_key)
+        audit.record(
+            audit.AuditEvent.Action.UPDATE,
+            actor=user,
+            school=user.school,
+            obj=user,
+            summary="eigen wachtwoord gewijzigd" + (" (eerste keer)" if forced else ""),
+            request=request,
+            other_sessions_ended=ended,
+        )
+    return user
+
+
+def _count_wrong_password(request: HttpRequest, user: User) -> None:
+    failures = int(request.session.get(FAILED_CHANGES_SESSION_KEY, 0)) + 1
+    if failures < PASSWORD_CHANGE_ATTEMPTS:
+        request.session[FAILED_CHANGES_SESSION_KEY] = failures
+        return
+    audit.record(
+        audit.AuditEvent.Action.UPDATE,
+        actor=user,
+        school=user.school,
+        obj=user,
+        summary=f"wachtwoord wijzigen: {failures} keer een verkeerd huidig wachtwoord, uitgelogd",
+        request=request,
+    )
+    logout(request)
+    raise TooManyWrongPasswords(
+        _("Je hebt te vaak een verkeerd huidig wachtwoord ingevuld. Je bent uitgelogd; log opnieuw in.")
+    )

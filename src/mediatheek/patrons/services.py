@@ -16,6 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mediatheek.accounts.passwords import generate_password
 from mediatheek.core import audit
@@ -36,6 +37,8 @@ def allocate_card_numbers(count: int) -> list[str]:
     The sequence row is locked for the rest of the caller's transaction, so two imports never hand out the
     same number; numbers already on a card (typed in by hand) are skipped.
     """
+    from mediatheek.accounts.models import User
+
     if count <= 0:
         return []
     with transaction.atomic():
@@ -51,6 +54,13 @@ def allocate_card_numbers(count: int) -> list[str]:
             taken = set(
                 Patron.objects.filter(card_number__gte=candidates[0], card_number__lte=candidates[-1]).values_list(
                     "card_number", flat=True
+                )
+            )
+            # A login chosen by hand (a school's upload login is a "Pasnummer") is never handed out as a card:
+            # the pupil could not get a portal login (issue_portal_logins).
+            taken.update(
+                User.objects.filter(username__gte=candidates[0], username__lte=candidates[-1]).values_list(
+                    "username", flat=True
                 )
             )
             numbers.extend(number for number in candidates if number not in taken)
@@ -248,30 +258,81 @@ class PortalLogin:
     created: bool
 
 
+class PortalLogins(list[PortalLogin]):
+    """The outcome of issuing login letters: the logins made (the list itself), and in `conflicts` the patrons
+    skipped because their card number is already another account's login."""
+
+    def __init__(self, logins: Iterable[PortalLogin] = (), conflicts: Iterable[Patron] = ()) -> None:
+        super().__init__(logins)
+        self.conflicts: list[Patron] = list(conflicts)
+
+    def conflict_message(self) -> str:
+        """What the coordinator reads when letters were skipped ("" when none were)."""
+        if not self.conflicts:
+            return ""
+        names = ", ".join(patron.full_name for patron in self.conflicts)
+        return ngettext(
+            "Voor %(count)s leerling is geen inlogbrief gemaakt: %(names)s. Het pasnummer is al de gebruikersnaam "
+            "van een ander account; vraag de bibliotheek dat op te lossen.",
+            "Voor %(count)s leerlingen is geen inlogbrief gemaakt: %(names)s. Hun pasnummer is al de gebruikersnaam "
+            "van een ander account; vraag de bibliotheek dat op te lossen.",
+            len(self.conflicts),
+        ) % {"count": len(self.conflicts), "names": names}
+
+
+def login_conflicts(patrons: Iterable[Patron]) -> set[int]:
+    """Ids of the patrons whose card number is already the login of an account that is not their own.
+
+    Such a login may be another school's (an upload login, or one made before logins like card numbers were
+    refused): the patron cannot get a portal login until the library resolves it. One query per 500 patrons.
+    """
+    from django.db.models.functions import Lower
+
+    from mediatheek.accounts.models import User
+
+    by_number: dict[str, list[Patron]] = {}
+    for patron in patrons:
+        by_number.setdefault(patron.card_number.lower(), []).append(patron)
+    # Logins compare case-insensitively. Digits have no case: those numbers (nearly all) use the username's
+    # unique index; the few with letters are compared lower-cased.
+    digits = [number for number in by_number if number.isdigit()]
+    others = [number for number in by_number if not number.isdigit()]
+    conflicts: set[int] = set()
+    for numbers, lowered in ((digits, False), (others, True)):
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start : start + 500]
+            users = User.objects.annotate(login=Lower("username")) if lowered else User.objects.all()
+            rows = users.filter(**{"login__in" if lowered else "username__in": chunk}).values_list(
+                "username", "patron_id"
+            )
+            for login, owner_id in rows:
+                conflicts.update(patron.pk for patron in by_number[login.lower()] if patron.pk != owner_id)
+    return conflicts
+
+
 @transaction.atomic
-def issue_portal_logins(*, school: School, patrons: Iterable[Patron], by: Any = None) -> list[PortalLogin]:
+def issue_portal_logins(*, school: School, patrons: Iterable[Patron], by: Any = None) -> PortalLogins:
     """Create or reset the portal login of each patron: username = card number, a fresh random password.
 
     The password is generated (never derived from the birth date or anything else known); whether it must be changed
-    at the first login is the school's choice. Refused as a whole if a card number is taken by another login.
+    at the first login is the school's choice. A patron whose card number is already another account's login is
+    skipped and reported in `conflicts`; the others get their login. A patron of another school refuses the whole
+    batch (a selection that mixes schools is a bug, not a conflict).
     """
     from mediatheek.accounts.models import Role, User
 
-    logins: list[PortalLogin] = []
+    patrons = list(patrons)
     for patron in patrons:
         if patron.school_id != school.pk:
             raise DomainError(_("Die lener hoort niet bij deze school."))
-        if not patron.is_active:
+    active = [patron for patron in patrons if patron.is_active]
+    conflicting = login_conflicts(active)
+    result = PortalLogins()
+    for patron in active:
+        if patron.pk in conflicting:
+            result.conflicts.append(patron)
             continue
         account = User.objects.filter(patron=patron).first()
-        clash = User.objects.filter(username__iexact=patron.card_number)
-        if account is not None:
-            clash = clash.exclude(pk=account.pk)
-        if clash.exists():
-            raise DomainError(
-                _("Pasnummer %(number)s is al de gebruikersnaam van een ander account; los dat eerst op.")
-                % {"number": patron.card_number}
-            )
         password = generate_password()
         created = account is None
         if account is None:
@@ -285,8 +346,16 @@ def issue_portal_logins(*, school: School, patrons: Iterable[Patron], by: Any = 
         account.must_change_password = school.pupils_must_change_password
         account.set_password(password)
         account.save()
-        logins.append(PortalLogin(patron=patron, username=account.username, password=password, created=created))
-    return logins
+        result.append(PortalLogin(patron=patron, username=account.username, password=password, created=created))
+    if result.conflicts:
+        audit.record(
+            audit.AuditEvent.Action.UPDATE,
+            actor=by,
+            school=school,
+            summary=f"inlogbrieven: {len(result.conflicts)} leners overgeslagen, pasnummer is al een gebruikersnaam",
+            patrons=[patron.pk for patron in result.conflicts],
+        )
+    return result
 
 
 def record_print(*, school: School, what: str, count: int, by: Any = None, request: Any = None, **detail: Any) -> None:

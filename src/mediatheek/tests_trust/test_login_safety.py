@@ -247,3 +247,38 @@ def test_demo_library_account_logs_in_with_the_password_alone():
 
     call_command("seed_demo")
     assert not User.objects.get(username="bibliotheek").otp_required
+
+
+# --- logins that look like card numbers are reserved for patrons (issue #12, item 5) ---
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["uploader", "volunteer"])
+def test_one_school_cannot_block_anothers_login_letters(client, school_a, school_b, admin_a, admin_b, role):
+    pupil = f.PatronFactory(school=school_a)
+    client.force_login(admin_b)
+    response = client.post(reverse("client:account_add"), {"role": role, "login": pupil.card_number})
+    assert response.status_code == 200
+    assert not User.objects.filter(username__iexact=pupil.card_number).exists()
+    body = response.content.decode()
+    assert "pasnummer" in body.lower() and pupil.full_name not in body and school_a.name not in body
+    # School A's letters go out.
+    client.force_login(admin_a)
+    letters = client.post(reverse("client:login_letters"), {"patron": pupil.pk})
+    assert letters.status_code == 200 and letters["Content-Type"] == "application/pdf"
+    assert User.objects.get(username=pupil.card_number).patron == pupil
+
+
+@pytest.mark.django_db
+def test_a_number_in_use_as_a_login_is_never_handed_out_as_a_card_number(school_a):
+    from mediatheek.patrons.cardnumbers import card_number_for
+    from mediatheek.patrons.models import CardNumberSequence
+    from mediatheek.patrons.services import allocate_card_numbers
+
+    sequence, _created = CardNumberSequence.objects.get_or_create(pk=1)
+    upcoming = card_number_for(sequence.last_value + 2)
+    # An upload login is a number chosen by hand; it may be one the library's sequence reaches later.
+    create_account(role="uploader", login=upcoming, school=school_a, password="een-lang-geheim-7")
+    numbers = allocate_card_numbers(3)
+    assert upcoming not in numbers and len(set(numbers)) == 3
+    assert numbers[0] == card_number_for(sequence.last_value + 1)

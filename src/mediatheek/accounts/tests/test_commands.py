@@ -65,3 +65,18 @@ def test_add_staff_account(tmp_path):
     secret.write_text("bieb-medewerker-1")
     call_command("add_account", "staff", "--login", "anna", "--password-file", str(secret))
     assert User.objects.get(username="anna").can_import_students
+
+
+@pytest.mark.django_db
+def test_add_account_refuses_a_login_that_is_a_patrons_card_number(school_a, school_b, tmp_path):
+    from mediatheek.testing.factories import PatronFactory
+
+    pupil = PatronFactory(school=school_b)
+    secret = tmp_path / "pw"
+    secret.write_text("uploaden-mag-2026")
+    args = ["--school", school_a.code, "--password-file", str(secret)]
+    with pytest.raises(CommandError, match="pasnummer van een lener"):
+        call_command("add_account", "uploader", "--login", pupil.card_number, *args)
+    with pytest.raises(CommandError, match="alleen cijfers"):
+        call_command("add_account", "volunteer", "--login", "123456", *args)
+    assert not User.objects.filter(school=school_a).exists()

@@ -174,3 +174,46 @@ def test_volunteer_gets_no_cards_letters_or_overdue_lists(client, volunteer_a, s
 def test_anonymous_is_sent_to_the_login(client, school_a):
     response = client.get(reverse("client:cards_pdf"), {"group": GroupFactory(school=school_a).pk})
     assert response.status_code == 302 and "inloggen" in response.headers["Location"]
+
+
+@pytest.mark.django_db
+def test_login_letters_skip_and_name_pupils_whose_card_number_is_another_login(client, admin_a, school_a, school_b):
+    """Another school's account named after a pupil's card number must not block the whole class's letters."""
+    group = GroupFactory(school=school_a, name="Groep 5C")
+    fine: Any = PatronFactory(school=school_a, group=group, first_name="Sanne", name_prefix="", last_name="Berg")
+    blocked: list[Any] = [
+        PatronFactory(school=school_a, group=group, first_name="Bram", name_prefix="", last_name="Bakker"),
+        PatronFactory(school=school_a, group=group, first_name="Noor", name_prefix="", last_name="Visser"),
+    ]
+    # Made before such logins were refused (create_account refuses them now): school B's accounts.
+    User.objects.create(username=blocked[0].card_number, role=Role.UPLOADER, school=school_b)
+    User.objects.create(username=blocked[1].card_number, role=Role.VOLUNTEER, school=school_b)
+    client.force_login(admin_a)
+
+    confirm = client.get(reverse("client:login_letters"), {"group": group.pk}).content.decode()
+    assert "Voor 2 leerlingen is geen inlogbrief gemaakt" in confirm
+    assert "Bram Bakker" in confirm and "Noor Visser" in confirm
+
+    response = client.post(reverse("client:login_letters"), {"group": group.pk})
+    text = pdf_text(response)
+    assert fine.card_number in text
+    assert all(p.card_number not in text for p in blocked)
+    assert User.objects.get(patron=fine).username == fine.card_number
+    assert not User.objects.filter(patron__in=blocked).exists()
+    # The other school's accounts are untouched.
+    assert User.objects.filter(school=school_b, role__in=[Role.UPLOADER, Role.VOLUNTEER]).count() == 2
+    event = AuditEvent.objects.get(action="print")
+    assert event.detail["count"] == 1 and sorted(event.detail["skipped"]) == sorted(p.pk for p in blocked)
+    warning = client.get(reverse("client:patron_list")).content.decode()
+    assert "Voor 2 leerlingen is geen inlogbrief gemaakt: Bram Bakker, Noor Visser" in warning
+
+
+@pytest.mark.django_db
+def test_login_letters_when_every_pupil_conflicts_say_so_and_print_nothing(client, admin_a, school_a, school_b):
+    pupil: Any = PatronFactory(school=school_a, first_name="Bram", name_prefix="", last_name="Bakker")
+    User.objects.create(username=pupil.card_number, role=Role.UPLOADER, school=school_b)
+    client.force_login(admin_a)
+    response = client.post(reverse("client:login_letters"), {"patron": pupil.pk})
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert "Voor 1 leerling is geen inlogbrief gemaakt: Bram Bakker" in response.content.decode()
+    assert not User.objects.filter(patron=pupil).exists()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mediatheek.accounts.models import Role, User
-from mediatheek.accounts.services import create_account, reset_password
+from mediatheek.accounts.services import LoginReserved, create_account, reset_password
 from mediatheek.client.forms import AccountForm
 from mediatheek.core.errors import DomainError
 from mediatheek.core.http import ClientRequest
@@ -60,6 +60,8 @@ def account_add(request: ClientRequest) -> HttpResponse:
                 email=data["email"],
                 created_by=user,
             )
+        except LoginReserved as error:
+            form.add_error("login", str(error.message))
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:

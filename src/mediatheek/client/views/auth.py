@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -11,8 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mediatheek.accounts.forms import ClientLoginForm, NewPasswordForm
+from mediatheek.accounts.forms import ClientLoginForm, password_change_form
 from mediatheek.accounts.models import User
+from mediatheek.accounts.services import TooManyWrongPasswords, WrongCurrentPassword, change_password
+from mediatheek.core.errors import DomainError
 from mediatheek.core.http import ClientRequest
 from mediatheek.core.permissions import SESSION_SCHOOL_KEY, client_view
 from mediatheek.schools.models import School
@@ -39,12 +40,25 @@ class ClientLogoutView(auth_views.LogoutView):
 
 @client_view(needs_school=False)
 def password_change(request: ClientRequest) -> HttpResponse:
-    form = NewPasswordForm(request.user, request.POST or None)
+    form = password_change_form(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        update_session_auth_hash(request, user)
-        messages.success(request, _("Je wachtwoord is gewijzigd."))
-        return redirect("client:home")
+        try:
+            change_password(
+                request=request,
+                user=request.user,
+                new_password=form.cleaned_data["new_password1"],
+                current_password=form.cleaned_data.get("old_password"),
+            )
+        except TooManyWrongPasswords as error:
+            messages.error(request, str(error.message))
+            return redirect("client:login")
+        except WrongCurrentPassword as error:
+            form.add_error("old_password", str(error.message))
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Je wachtwoord is gewijzigd."))
+            return redirect("client:home")
     return render(request, "client/password_change.html", {"form": form})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -74,29 +75,29 @@ def cards_pdf(request: ClientRequest) -> HttpResponse:
 
 @managers
 def login_letters(request: ClientRequest) -> HttpResponse:
-    """Portal login letters: GET asks for confirmation (every password is reset), POST gives the PDF."""
+    """Portal login letters: GET asks for confirmation (every password is reset), POST gives the PDF.
+
+    A pupil whose card number is already another account's login gets no letter; the others do, and the coordinator
+    is told whom it concerns (on the confirmation page beforehand, and as a message after printing).
+    """
     patrons, group = _selection(request)
     students = patrons.filter(status=Patron.Status.ACTIVE)
     portal_url = f"{settings.BASE_URL}/{request.school.slug}/"
     error = ""
     if request.method == "POST":
         try:
-            logins = services.issue_portal_logins(school=request.school, patrons=list(students), by=request.user)
+            issued = services.issue_portal_logins(school=request.school, patrons=list(students), by=request.user)
         except DomainError as problem:
             error = str(problem.message)
         else:
-            content = pdf.login_letters_pdf(request.school, logins, portal_url)
-            services.record_print(
-                school=request.school,
-                what="inlogbrieven" + (f" {group.name}" if group else ""),
-                count=len(logins),
-                by=request.user,
-                request=request,
-                patrons=[login.patron.pk for login in logins],
-                created=sum(1 for login in logins if login.created),
-            )
-            name = slugify(group.name) if group else "selectie"
-            return pdf_response(content, f"inlogbrieven-{name}.pdf")
+            if issued:
+                if issued.conflicts:
+                    # Shown on the next page of the client (the PDF itself cannot carry it).
+                    messages.warning(request, issued.conflict_message())
+                return _letters_pdf(request, issued, group, portal_url)
+            error = issued.conflict_message()
+    conflicts = services.login_conflicts(students)
+    skipped = [patron for patron in students if patron.pk in conflicts]
     return render(
         request,
         "client/patrons/letters.html",
@@ -104,9 +105,29 @@ def login_letters(request: ClientRequest) -> HttpResponse:
             "group": group,
             "patrons": students,
             "with_login": students.filter(account__isnull=False).count(),
+            "skipped": skipped,
+            "skipped_message": services.PortalLogins(conflicts=skipped).conflict_message(),
             "portal_url": portal_url,
             "error": error,
             "title": _("Inlogbrieven"),
         },
         status=400 if error else 200,
     )
+
+
+def _letters_pdf(
+    request: ClientRequest, issued: services.PortalLogins, group: Group | None, portal_url: str
+) -> HttpResponse:
+    content = pdf.login_letters_pdf(request.school, issued, portal_url)
+    services.record_print(
+        school=request.school,
+        what="inlogbrieven" + (f" {group.name}" if group else ""),
+        count=len(issued),
+        by=request.user,
+        request=request,
+        patrons=[login.patron.pk for login in issued],
+        created=sum(1 for login in issued if login.created),
+        skipped=[patron.pk for patron in issued.conflicts],
+    )
+    name = slugify(group.name) if group else "selectie"
+    return pdf_response(content, f"inlogbrieven-{name}.pdf")

@@ -127,11 +127,12 @@ def test_portal_login_follows_the_schools_choice_on_changing_the_password(school
 
 
 @pytest.mark.django_db
-def test_portal_login_refused_when_the_card_number_is_someone_elses_login(school_a):
+def test_portal_login_skipped_when_the_card_number_is_someone_elses_login(school_a):
     patron: Any = PatronFactory(school=school_a)
     school_user(Role.UPLOADER, school_a, username=patron.card_number)
-    with pytest.raises(DomainError):
-        services.issue_portal_logins(school=school_a, patrons=[patron])
+    result = services.issue_portal_logins(school=school_a, patrons=[patron])
+    assert list(result) == []
+    assert result.conflicts == [patron]
     assert not User.objects.filter(patron=patron).exists()
 
 

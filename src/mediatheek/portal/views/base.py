@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import login
 from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,7 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mediatheek.accounts.forms import NewPasswordForm, PortalLoginForm
+from mediatheek.accounts.forms import PortalLoginForm, password_change_form
+from mediatheek.accounts.models import User
+from mediatheek.accounts.services import TooManyWrongPasswords, WrongCurrentPassword, change_password
+from mediatheek.core.errors import DomainError
 from mediatheek.portal.access import portal_login_required, portal_view
 from mediatheek.schools.models import School
 
@@ -61,10 +64,26 @@ def mine(request: HttpRequest) -> HttpResponse:
 @portal_view
 @portal_login_required()
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = NewPasswordForm(request.user, request.POST or None)
+    user = request.user
+    assert isinstance(user, User)
+    slug = request.school.slug  # type: ignore[attr-defined]
+    form = password_change_form(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        update_session_auth_hash(request, user)
-        messages.success(request, _("Je wachtwoord is gewijzigd."))
-        return redirect("portal:mine", slug=request.school.slug)  # type: ignore[attr-defined]
+        try:
+            change_password(
+                request=request,
+                user=user,
+                new_password=form.cleaned_data["new_password1"],
+                current_password=form.cleaned_data.get("old_password"),
+            )
+        except TooManyWrongPasswords as error:
+            messages.error(request, str(error.message))
+            return redirect("portal:login", slug=slug)
+        except WrongCurrentPassword as error:
+            form.add_error("old_password", str(error.message))
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Je wachtwoord is gewijzigd."))
+            return redirect("portal:mine", slug=slug)
     return render(request, "portal/password_change.html", {"form": form})
