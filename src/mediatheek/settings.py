@@ -182,7 +182,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
 
-SESSION_ENGINE = "mediatheek.core.sessions"
+SESSION_ENGINE = "mediatheek.accounts.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a school day
 # Logged out after this long without a request (idle) and this long after login (absolute), in seconds.
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(60 * 60)))
