@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("mediatheek.portal.urls")),
 ]
 
+handler400 = "mediatheek.core.views.bad_request"
 handler403 = "mediatheek.core.views.permission_denied"
 handler404 = "mediatheek.core.views.page_not_found"

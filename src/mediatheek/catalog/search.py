@@ -32,6 +32,8 @@ FACET_FIELDS = ("age_code", "avi_level", "nur", "language")
 GONE = (Copy.Status.WITHDRAWN, Copy.Status.LOST)
 HELD = tuple(status for status in Copy.Status.values if status not in GONE)  # a positive list: index-friendly
 MAX_WORDS = 12
+# Nobody pages this far; beyond it there are no results anyway.
+MAX_OFFSET = 1_000_000
 
 
 @dataclass
@@ -196,6 +198,8 @@ def search_titles(
     if any(word not in STOPWORDS for word in words):
         words = [word for word in words if word not in STOPWORDS]
     limit = max(0, min(limit, 200))
+    # A page number from the URL becomes the offset: a huge one overflows the database's integer (a 500).
+    offset = max(0, min(offset, MAX_OFFSET))
     if words and school is not None and connection.vendor in ("sqlite", "postgresql"):
         return _search_at_school(
             words, school, filters or {}, available_only=available_only, limit=limit, offset=offset

@@ -25,12 +25,20 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+# A search never looks at more than this: the search itself uses the first few words (search.MAX_WORDS).
+MAX_QUERY_LENGTH = 2000
+MAX_QUERY_WORDS = 20
+MAX_TOKEN_LENGTH = 100
+
+
 def query_words(query: str) -> list[str]:
     """The words of what someone typed. An ISBN typed with hyphens or as ISBN-10 becomes its ISBN-13."""
-    query = query.strip()
+    # Bounded before any work: whatever the length of the query, only its first words are looked at.
+    query = query.strip()[:MAX_QUERY_LENGTH]
     joined = _DIGIT_JOIN.sub("", query)
     result: list[str] = []
-    for token in joined.split():
+    for token in joined.split()[:MAX_QUERY_WORDS]:
+        token = token[:MAX_TOKEN_LENGTH]
         isbn13 = normalise_isbn_or_none(token)
         if isbn13:
             result.append(isbn13)

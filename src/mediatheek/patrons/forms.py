@@ -10,6 +10,7 @@ import copy
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,8 @@ MODEL_FIELDS = forms.fields_for_model(
         "note": forms.Textarea(attrs={"rows": 3}),
     },
 )
+# Jaargroep 1-8 in primary, leerjaar 1-6 in secondary; room for a school that counts differently.
+MAX_YEAR_LEVEL = 99
 HELP_TEXTS = {
     "student_number": _("Het leerlingnummer uit de leerlingadministratie; daarop koppelt de leerlingimport."),
     "blocked_reason": _("Leeg = niet geblokkeerd. Wat hier staat, ziet de balie bij het uitlenen."),
@@ -60,6 +63,12 @@ class PatronForm(forms.Form):
                 self.fields[name] = copy.deepcopy(field)
                 if name in HELP_TEXTS:
                     self.fields[name].help_text = HELP_TEXTS[name]
+        # The model field's own range is not copied into a plain form; without it a huge number reaches the database.
+        year_level = self.fields["year_level"]
+        assert isinstance(year_level, forms.IntegerField)
+        year_level.max_value = MAX_YEAR_LEVEL
+        year_level.validators.append(MaxValueValidator(MAX_YEAR_LEVEL))
+        year_level.widget.attrs["max"] = MAX_YEAR_LEVEL
         groups = current_groups(school)
         if patron is not None and patron.group_id:
             # A group from an earlier school year stays selectable for a patron who still has it.

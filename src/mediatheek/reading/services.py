@@ -86,6 +86,9 @@ def delete_content(*, item: PortalContent, by: User, school: School | None) -> N
 
 def normalise_keywords(text: str) -> str:
     """ "spannend, Grappig,,  draken " → "spannend, grappig, draken" (at most five words, each short)."""
+    if any(ord(char) < 32 and char not in "\t\r\n" for char in text or ""):
+        # A NUL cannot be stored (PostgreSQL), and no other control character is typed by a person.
+        raise DomainError(_("De trefwoorden bevatten een teken dat niet kan."))
     words: list[str] = []
     for raw in re.split(r"[,;\n]+", text or ""):
         word = " ".join(raw.split()).lower()[:MAX_KEYWORD_LENGTH]

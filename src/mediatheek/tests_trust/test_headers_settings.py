@@ -118,3 +118,90 @@ def test_bandit_finds_nothing_of_high_severity():
     report = json.loads(result.stdout)
     high = [issue for issue in report["results"] if issue["issue_severity"] == "HIGH"]
     assert not high, high
+
+
+# Cache-Control: no browser or proxy keeps a copy of a page with pupils' data (the back button after logout on a
+# shared desk PC shows nothing). Generated from the URL walker: every client route and every personal portal route.
+PERSONAL_PORTAL_ROUTES = ("login", "logout", "password_change", "mine", "mine_", "upload")
+
+
+def _personal(route) -> bool:
+    name = route.name or ""
+    return route.namespace == "portal" and any(
+        name == prefix or (prefix.endswith("_") and name.startswith(prefix)) or name.startswith("upload")
+        for prefix in PERSONAL_PORTAL_ROUTES
+    )
+
+
+@pytest.fixture
+def filled_school(db, settings):
+    from mediatheek.testing import factories as f
+    from mediatheek.tests_trust.data import populate
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    data = populate(f.SchoolFactory(code="11AA00", name="OBS Alfa", slug="alfa"), "Zqxalfa")
+    data.add("staff", f.staff(username="bieb"))
+    return data
+
+
+def _not_stored(response) -> bool:
+    return "no-store" in response.get("Cache-Control", "") and "public" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_every_client_page_and_every_mijn_bibliotheek_page_is_sent_no_store(filled_school):
+    from django.test import Client
+
+    from mediatheek.tests_trust import walker
+
+    data = filled_school
+    routes = [r for r in walker.routes() if r.namespace == "client" or _personal(r)]
+    assert len(routes) > 80
+    problems, asked = [], 0
+    for route in routes:
+        roles = ("staff", "volunteer", None) if route.namespace == "client" else ("pupil", "teacher", "uploader", None)
+        for url in walker.fill(route, data):
+            for role in roles:
+                client = Client(raise_request_exception=False)
+                if role:
+                    client.force_login(data.first(role))
+                response = client.get(url)
+                asked += 1
+                if not _not_stored(response):
+                    problems.append(
+                        f"GET {url} as {role or 'anonymous'}: {response.status_code}, "
+                        f"Cache-Control {response.get('Cache-Control')!r}"
+                    )
+    assert not problems, f"{len(problems)} of {asked} responses may be stored:\n" + "\n".join(problems[:40])
+
+
+@pytest.mark.django_db
+def test_a_public_page_for_an_anonymous_visitor_is_not_forced_no_store(filled_school, client):
+    for url in ("/alfa/", "/alfa/zoeken?q=boek", "/alfa/leestips/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" not in response.get("Cache-Control", ""), url
+
+
+@pytest.mark.django_db
+def test_a_public_page_for_a_logged_in_pupil_is_no_store_but_a_cover_stays_public(filled_school, client, tmp_path):
+    from django.core.files.base import ContentFile
+
+    data = filled_school
+    title = data.first("title")
+    title.cover.save("omslag.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"0" * 64), save=True)
+    client.force_login(data.first("pupil"))
+    assert _not_stored(client.get("/alfa/"))
+    cover = client.get(f"/alfa/titel/{title.pk}/omslag/")
+    assert cover.status_code == 200 and cover["Cache-Control"] == "public, max-age=86400"
+
+
+@pytest.mark.django_db
+def test_after_logout_the_desk_page_is_neither_stored_nor_shown(filled_school, client):
+    data = filled_school
+    client.force_login(data.first("volunteer"))
+    page = client.get("/client/leners/")
+    assert page.status_code == 200 and _not_stored(page) and page["Expires"]
+    client.post("/client/uitloggen/")
+    again = client.get("/client/leners/")
+    assert again.status_code == 302 and "inloggen" in again["Location"] and _not_stored(again)

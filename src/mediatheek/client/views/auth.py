@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,8 +27,13 @@ class ClientLoginView(auth_views.LoginView):
         # Only a client login skips the form; a portal session (pupil, uploader) sees the form, never a redirect loop.
         user = request.user
         if isinstance(user, User) and user.uses_client:
-            return redirect(self.get_success_url())
+            return HttpResponseRedirect(self.get_success_url())
         return super().dispatch(request, *args, **kwargs)
+
+    def get_redirect_url(self) -> str:
+        # Only a path of this site: `next=abc` or `next=//evil.example` falls back to the client's home.
+        url = super().get_redirect_url()
+        return url if url.startswith("/") and not url.startswith("//") else ""
 
     def get_default_redirect_url(self) -> str:
         return "/client/"

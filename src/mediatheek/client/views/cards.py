@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mediatheek.core.errors import DomainError
-from mediatheek.core.http import ClientRequest
+from mediatheek.core.http import ClientRequest, int_or_none
 from mediatheek.core.permissions import managers
 from mediatheek.patrons import pdf, services
 from mediatheek.patrons.models import Group, Patron
@@ -32,20 +32,14 @@ def _selection(request: ClientRequest) -> tuple[QuerySet[Patron], Group | None]:
     `?patron=<id>&patron=<id>...`, of this school only."""
     params = request.POST if request.method == "POST" else request.GET
     patrons = Patron.objects.for_school(request.school).select_related("group")
-    run_id = params.get("import_run", "")
-    if run_id:
+    if params.get("import_run"):
         # The students an import enrolled: one short link, however many there are.
-        if not run_id.isdigit():
-            raise Http404
-        run = get_object_or_404(ImportRun.objects.for_school(request.school), pk=int(run_id))
+        run = get_object_or_404(ImportRun.objects.for_school(request.school), pk=_id_or_404(params["import_run"]))
         return patrons.filter(pk__in=run.new_patron_ids()), None
-    group_id = params.get("group", "")
-    if group_id:
-        if not group_id.isdigit():
-            raise Http404
-        group = get_object_or_404(Group.objects.for_school(request.school), pk=int(group_id))
+    if params.get("group"):
+        group = get_object_or_404(Group.objects.for_school(request.school), pk=_id_or_404(params["group"]))
         return patrons.filter(group=group, status=Patron.Status.ACTIVE), group
-    ids = [int(value) for value in params.getlist("patron") if value.isdigit()]
+    ids = [number for number in map(int_or_none, params.getlist("patron")) if number is not None]
     if not ids:
         raise Http404
     selected = patrons.filter(pk__in=ids)
@@ -53,6 +47,13 @@ def _selection(request: ClientRequest) -> tuple[QuerySet[Patron], Group | None]:
         # An id of another school (or one that does not exist): refuse rather than print part of the selection.
         raise Http404
     return selected, None
+
+
+def _id_or_404(value: str) -> int:
+    number = int_or_none(value)
+    if number is None:
+        raise Http404
+    return number
 
 
 @managers

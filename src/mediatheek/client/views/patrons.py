@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from mediatheek.circulation.models import Loan
 from mediatheek.core.errors import DomainError
-from mediatheek.core.http import ClientRequest
+from mediatheek.core.http import ClientRequest, int_or_none, search_words
 from mediatheek.core.permissions import desk, managers
 from mediatheek.patrons import services
 from mediatheek.patrons.forms import PatronForm, current_groups
@@ -28,7 +28,7 @@ PAGE_SIZE = 100
 
 def _search(request: ClientRequest, query: str) -> Q:
     """Every word must match a part of the name; a whole query may also be a card number or a group."""
-    words = query.split()
+    words = search_words(query)
     names = Q()
     for word in words:
         names &= Q(first_name__icontains=word) | Q(name_prefix__icontains=word) | Q(last_name__icontains=word)
@@ -55,9 +55,10 @@ def patron_list(request: ClientRequest) -> HttpResponse:
         patrons = patrons.filter(_search(request, query))
     groups = current_groups(school)
     group = None
-    if group_id.isdigit():
-        patrons = patrons.filter(group_id=int(group_id))
-        group = groups.filter(pk=int(group_id)).first()
+    group_pk = int_or_none(group_id)
+    if group_pk is not None:
+        patrons = patrons.filter(group_id=group_pk)
+        group = groups.filter(pk=group_pk).first()
     # A scanned card number that matches one patron opens the patron at once.
     if query and not group_id and request.GET.get("pagina") is None:
         exact = Patron.objects.for_school(school).filter(card_number__iexact=query).first()
@@ -123,9 +124,9 @@ def patron_detail(request: ClientRequest, pk: int) -> HttpResponse:
 def patron_add(request: ClientRequest) -> HttpResponse:
     school = request.school
     initial: dict[str, object] = {}
-    group_id = request.GET.get("groep", "")
-    if group_id.isdigit():
-        initial["group"] = current_groups(school).filter(pk=int(group_id)).first()
+    group_pk = int_or_none(request.GET.get("groep", ""))
+    if group_pk is not None:
+        initial["group"] = current_groups(school).filter(pk=group_pk).first()
     if request.GET.get("soort") in Patron.Kind.values:
         initial["kind"] = request.GET["soort"]
     form = PatronForm(request.POST or None, school=school, initial=initial)
