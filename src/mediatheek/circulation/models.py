@@ -31,6 +31,8 @@ class LoanRule(models.Model):
     max_loans = models.PositiveSmallIntegerField(_("maximum aantal boeken"), null=True, blank=True)
     max_renewals = models.PositiveSmallIntegerField(_("maximum aantal verlengingen"), null=True, blank=True)
     hold_days = models.PositiveSmallIntegerField(_("reservering apart houden (dagen)"), null=True, blank=True)
+    # Per patron, whatever the material: a rule with an age code cannot set it (the rule form refuses that).
+    max_reservations = models.PositiveSmallIntegerField(_("maximum aantal reserveringen"), null=True, blank=True)
     fine_per_day = models.DecimalField(
         _("boete per dag"),
         max_digits=5,

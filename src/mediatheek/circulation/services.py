@@ -145,8 +145,26 @@ def find_copy(school: Any, barcode: str) -> Copy | None:
     return sql.copy_by_barcode(school.pk, candidates)
 
 
+# The largest id a database column holds (BigAutoField); the hand-written SQL gets no ORM range check, and SQLite
+# raises OverflowError for a larger Python int (a URL like /balie/lener/99999999999999999999/scan/).
+MAX_ID = 2**63 - 1
+
+
+def valid_id(value: object) -> int | None:
+    """An id as a form or URL gave it: digits only (ASCII), within the database's range; else None."""
+    if isinstance(value, int):
+        return value if 0 < value <= MAX_ID else None
+    text = str(value or "").strip()
+    if not text or len(text) > 19 or not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 def find_patron_and_copy(school: Any, patron_id: int, barcode: str) -> tuple[Patron | None, Copy | None]:
     """The patron on the desk's screen and the copy just scanned for them, in one query (a scan's hot path)."""
+    if valid_id(patron_id) is None:
+        return None, None
     candidates = _barcode_candidates(barcode)
     if not candidates:
         return sql.patron_for_desk(school.pk, patron_id), None
@@ -672,8 +690,44 @@ def renew_all(*, patron: Patron, by: Any, today: dt.date | None = None) -> Renew
 # --- Reservations ------------------------------------------------------------------------------------------------
 
 
+class ReservationLimitReached(DomainError):
+    """The patron has as many open reservations (waiting or ready) as their loan rule allows."""
+
+    def __init__(self, *, patron: Patron, count: int, limit: int) -> None:
+        self.count, self.limit = count, limit
+        name = patron.full_name
+        if limit <= 0:
+            message = _("%(name)s mag geen boeken reserveren.") % {"name": name}
+        else:
+            message = ngettext(
+                "%(name)s heeft al %(count)d reservering; meer mag niet (maximaal %(max)d). "
+                "Haal eerst een gereserveerd boek op of annuleer een reservering.",
+                "%(name)s heeft al %(count)d reserveringen; meer mag niet (maximaal %(max)d). "
+                "Haal eerst een gereserveerd boek op of annuleer een reservering.",
+                count,
+            ) % {"name": name, "count": count, "max": limit}
+        super().__init__(message, code="reservation_limit")
+
+    def for_patron(self) -> str:
+        """The same, said to the pupil or teacher themselves (Mijn Bibliotheek)."""
+        if self.limit <= 0:
+            return _("Je mag geen boeken reserveren.")
+        return ngettext(
+            "Je hebt al %(count)d reservering. Dat is het maximum; haal eerst een gereserveerd boek op of "
+            "annuleer een reservering.",
+            "Je hebt al %(count)d reserveringen. Dat is het maximum; haal eerst een gereserveerd boek op of "
+            "annuleer een reservering.",
+            self.count,
+        ) % {"count": self.count}
+
+
 def place_reservation(*, title: Title, patron: Patron, by: Any) -> Reservation:
-    """Put the patron in the title's queue at their school."""
+    """Put the patron in the title's queue at their school, within their rule's maximum of open reservations.
+
+    The count and the new row are one step under the patron's lock (PostgreSQL: the patron row, as a check-out
+    takes it; SQLite: the IMMEDIATE transaction's write lock), so two clicks at once cannot both take the last
+    place (test_race)."""
+    school_rules = rules.school_rules(patron.school_id)  # configuration, read before the lock
     with transaction.atomic():
         patron = _lock_patron(patron)
         name = patron.full_name
@@ -691,6 +745,11 @@ def place_reservation(*, title: Title, patron: Patron, by: Any) -> Reservation:
             raise DomainError(_("%(name)s heeft deze titel al gereserveerd.") % {"name": name}, code="duplicate")
         if Loan.objects.filter(patron=patron, copy__title=title, returned_at__isnull=True).exists():
             raise DomainError(_("%(name)s heeft dit boek nu zelf te leen.") % {"name": name}, code="has_it")
+        # Per patron, not per material: resolved without an age code (rules of one age code do not match).
+        limit = rules.resolve(patron=patron, rules=school_rules).max_reservations
+        count = Reservation.objects.filter(patron=patron, status__in=OPEN_RESERVATION).count()
+        if count >= limit:
+            raise ReservationLimitReached(patron=patron, count=count, limit=limit)
         return Reservation.objects.create(school=patron.school, title=title, patron=patron)
 
 
@@ -707,6 +766,15 @@ def cancel_reservation(*, reservation: Reservation, by: Any, today: dt.date | No
         reservation.save(update_fields=["status", "closed_at"])
         if held_copy is not None and held_copy.status == Copy.Status.ON_HOLD:
             _pass_on(held_copy, today=today)
+        # Staff cancel on a patron's behalf: who did it is kept (the patron's own cancel is logged the same way).
+        audit.record(
+            audit.AuditEvent.Action.UPDATE,
+            actor=by,
+            school=reservation.school,
+            obj=reservation,
+            summary=f"reservering geannuleerd: titel {reservation.title_id}, lener {reservation.patron_id}",
+            status=reservation.status,
+        )
     return reservation
 
 

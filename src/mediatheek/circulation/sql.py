@@ -80,7 +80,7 @@ def _patron(values: tuple[Any, ...]) -> Patron:
 def loan_rules(school_id: int) -> list[LoanRule]:
     columns = (
         "id, school_id, patron_kind, year_level_from, year_level_to, group_id, age_code, loan_days, max_loans, "
-        "max_renewals, hold_days, fine_per_day, overdue_action"
+        "max_renewals, hold_days, max_reservations, fine_per_day, overdue_action"
     )
     names = [name.strip() for name in columns.split(",")]
     result = []

@@ -116,3 +116,24 @@ def test_copies_of_one_title_returned_at_once_serve_different_reservations():
     assert sorted(ready.values_list("held_copy_id", flat=True)) == sorted(copy.pk for copy in copies)
     assert Copy.objects.filter(pk__in=[copy.pk for copy in copies], status=Copy.Status.ON_HOLD).count() == DESKS
     assert not Loan.objects.filter(copy__in=copies, returned_at__isnull=True).exists()
+
+
+def test_clicks_at_once_cannot_pass_the_reservation_limit():
+    """A pupil with two of three reservations clicks "Reserveren" on several titles at once (tabs, a double
+    click): the count and the new reservation happen under the patron's row lock, so only one takes the last
+    place; the others are told the limit."""
+    school = SchoolFactory()
+    patron = PatronFactory(school=school)
+    titles = [TitleFactory() for _ in range(DESKS + 2)]
+    for title in titles:
+        CopyFactory(school=school, title=title, status=Copy.Status.LENT)
+    for title in titles[:2]:
+        services.place_reservation(title=title, patron=patron, by=None)
+
+    results = _race(lambda index: services.place_reservation(title=titles[2 + index], patron=patron, by=None), DESKS)
+
+    placed = [result for result in results if isinstance(result, Reservation)]
+    refused = [result for result in results if isinstance(result, DomainError)]
+    assert len(placed) == 1, results
+    assert len(refused) == DESKS - 1 and {error.code for error in refused} == {"reservation_limit"}, results
+    assert Reservation.objects.filter(patron=patron, status=Reservation.Status.WAITING).count() == 3

@@ -1,12 +1,15 @@
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from mediatheek.catalog.models import Copy
+from mediatheek.circulation import services
 from mediatheek.circulation.models import Loan, LoanRule, Reservation
-from mediatheek.schools.models import ClosedDay
+from mediatheek.core.models import AuditEvent
+from mediatheek.schools.models import ClosedDay, School
 from mediatheek.testing.factories import CopyFactory, GroupFactory, LoanFactory, PatronFactory, TitleFactory
 from mediatheek.testing.isolation import assert_refused
 
@@ -333,7 +336,9 @@ def test_control_characters_in_a_scan_are_harmless(client, volunteer_a, pupil, s
     assert response.status_code == 200 and "Uitgeleend" in response.content.decode()
     response = client.post(reverse("client:desk_scan"), {"code": "Lez\x00er"}, follow=True)
     assert response.status_code == 200 and "Lezer, Sanne" in response.content.decode()
-    assert client.get(reverse("client:desk"), {"q": "a\x00b"}).status_code == 200
+    # A NUL in a query string is refused before any view (core.middleware.MalformedInputMiddleware: 400); a view
+    # that is reached without it (a multipart form body) cleans the code itself, as above.
+    assert client.get(reverse("client:desk"), {"q": "a\x00b"}).status_code in (200, 400)
     response = client.post(reverse("client:desk_return_scan"), {"code": "12\x0034"}, **HTMX)
     assert response.status_code == 200
 
@@ -353,3 +358,201 @@ def test_a_scan_stays_a_handful_of_queries(client, volunteer_a, pupil, school_a,
     with django_assert_max_num_queries(8):
         body = client.post(reverse("client:desk_return_scan"), {"code": copies[1].barcode}, **HTMX).content.decode()
         assert "Ingeleverd" in body
+
+
+# --- Reservations at the desk: the limit, the list, cancelling (issue #12, item 3) ---------------------------
+
+
+def _lent_title(school, name):
+    title = TitleFactory(title=name)
+    CopyFactory(school=school, title=title, status=Copy.Status.LENT)
+    return title
+
+
+def _reserve(pupil, count):
+    return [
+        services.place_reservation(title=_lent_title(pupil.school, f"Gereserveerd boek {index}"), patron=pupil, by=None)
+        for index in range(count)
+    ]
+
+
+def test_the_desk_refuses_a_reservation_beyond_the_limit_with_the_reason(client, admin_a, pupil, school_a):
+    _reserve(pupil, 3)
+    title = _lent_title(school_a, "Eén te veel")
+    client.force_login(admin_a)
+    response = client.post(reverse("client:desk_reserve", args=[pupil.pk]), {"title": title.pk}, follow=True)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Sanne Lezer heeft al 3 reserveringen; meer mag niet (maximaal 3)." in body
+    assert "annuleer een reservering" in body and "Open reserveringen: 3 van maximaal 3." in body
+    assert not Reservation.objects.filter(title=title).exists()
+
+
+def test_a_rule_for_the_patron_raises_the_limit_at_the_desk(client, admin_a, pupil, school_a):
+    LoanRule.objects.create(school=school_a, group=pupil.group, max_reservations=4)
+    _reserve(pupil, 3)
+    title = _lent_title(school_a, "De vierde")
+    client.force_login(admin_a)
+    response = client.post(reverse("client:desk_reserve", args=[pupil.pk]), {"title": title.pk}, follow=True)
+    assert "Gereserveerd: De vierde" in response.content.decode()
+    assert Reservation.objects.filter(title=title, patron=pupil).exists()
+
+
+def test_the_patron_screen_lists_open_reservations_and_a_coordinator_cancels_one(client, admin_a, pupil, school_a):
+    from django.test import Client
+
+    first, second = _reserve(pupil, 2)
+    services.cancel_reservation(reservation=second, by=None)  # closed: not listed
+    client.force_login(admin_a)
+    body = client.get(reverse("client:desk_patron", args=[pupil.pk])).content.decode()
+    cancel_url = reverse("client:desk_cancel_reservation", args=[pupil.pk, first.pk])
+    assert "Gereserveerd boek 0" in body and "Gereserveerd boek 1" not in body
+    assert "Open reserveringen: 1 van maximaal 3." in body
+    # A real form with a button (keyboard: Tab and Enter) and the CSRF token.
+    form = body[body.rindex("<form", 0, body.index(cancel_url)) :]
+    form = form[: form.index("</form>")]
+    assert 'method="post"' in form and "csrfmiddlewaretoken" in form and '<button type="submit"' in form
+    strict = Client(enforce_csrf_checks=True)  # without the token: refused
+    strict.force_login(admin_a)
+    assert strict.post(cancel_url).status_code == 403
+    first.refresh_from_db()
+    assert first.status == Reservation.Status.WAITING
+    response = client.post(cancel_url, follow=True)
+    assert "Reservering geannuleerd: Gereserveerd boek 0" in response.content.decode()
+    first.refresh_from_db()
+    assert first.status == Reservation.Status.CANCELLED
+    assert AuditEvent.objects.filter(actor=admin_a, object_type="circulation.reservation", object_id=str(first.pk))
+
+
+def test_a_volunteer_sees_the_reservations_but_cannot_cancel(client, volunteer_a, pupil):
+    reservation = _reserve(pupil, 1)[0]
+    client.force_login(volunteer_a)
+    body = client.get(reverse("client:desk_patron", args=[pupil.pk])).content.decode()
+    cancel_url = reverse("client:desk_cancel_reservation", args=[pupil.pk, reservation.pk])
+    assert "Gereserveerd boek 0" in body and "Open reserveringen: 1 van maximaal 3." in body
+    assert cancel_url not in body
+    assert client.post(cancel_url).status_code == 403
+    reservation.refresh_from_db()
+    assert reservation.status == Reservation.Status.WAITING
+
+
+def test_school_a_never_sees_or_cancels_a_reservation_of_school_b(client, admin_a, pupil, of_b):
+    """Explicitly: school B's reservation, asked for through school A's own patron or through B's patron."""
+    theirs = of_b["reservation"]
+    client.force_login(admin_a)
+    for patron_pk in (pupil.pk, of_b["patron"].pk):
+        url = reverse("client:desk_cancel_reservation", args=[patron_pk, theirs.pk])
+        assert client.post(url).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == Reservation.Status.WAITING and theirs.closed_at is None
+    _reserve(pupil, 1)
+    body = client.get(reverse("client:desk_patron", args=[pupil.pk])).content.decode()
+    assert of_b["loan"].copy.title.title not in body and "Betalener" not in body
+    assert "Gereserveerd boek 0" in body and "Open reserveringen: 1 van maximaal 3." in body  # only A's own
+    assert not AuditEvent.objects.filter(object_type="circulation.reservation").exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "\x00", "12\x00", "99999999999999999999", "-1", "1.5", "", "٣", "x" * 20000])
+def test_reserve_with_a_title_that_is_not_an_id_says_so(client, admin_a, pupil, value):
+    """Item 6: a non-numeric `title` gave a 500 (ValueError), a huge one an overflow. Now a message, nothing written."""
+    client.force_login(admin_a)
+    url = reverse("client:desk_reserve", args=[pupil.pk])
+    for content_type in ("multipart/form-data; boundary=BoUnDaRy", "application/x-www-form-urlencoded"):
+        if content_type.startswith("multipart"):
+            response = client.post(url, {"title": value})
+        else:
+            response = client.post(url, urlencode({"title": value}), content_type=content_type)
+        assert response.status_code in (302, 400), (content_type, response.status_code)
+        if response.status_code == 302:
+            body = client.get(response["Location"]).content.decode()
+            assert "Kies een titel uit de lijst." in body
+    assert not Reservation.objects.exists()
+
+
+def test_the_rules_page_shows_and_edits_the_reservation_limit(client, admin_a, school_a):
+    client.force_login(admin_a)
+    version = School.objects.get(pk=school_a.pk).rules_version
+    body = client.get(reverse("client:desk_rule_add")).content.decode()
+    assert 'name="max_reservations"' in body and "Maximum aantal reserveringen" in body
+    response = client.post(reverse("client:desk_rule_add"), {"patron_kind": "teacher", "max_reservations": 10})
+    assert response.status_code == 302
+    rule = LoanRule.objects.get(school=school_a)
+    assert rule.max_reservations == 10 and School.objects.get(pk=school_a.pk).rules_version != version
+    body = client.get(reverse("client:desk_rules")).content.decode()
+    assert "Max. reserveringen" in body and "<td>10</td>" in body and "<td>3</td>" in body  # the rule and the default
+    client.post(reverse("client:desk_rule_edit", args=[rule.pk]), {"patron_kind": "teacher", "max_reservations": 6})
+    rule.refresh_from_db()
+    assert rule.max_reservations == 6
+    # A limit for one age code would never apply (it counts all of a patron's reservations): refused.
+    response = client.post(reverse("client:desk_rule_add"), {"age_code": "AJ", "max_reservations": 1})
+    assert response.status_code == 200 and "per lener, niet per leeftijdscode" in response.content.decode()
+    assert LoanRule.objects.filter(school=school_a).count() == 1
+
+
+# --- Item 6: every parameter of the desk's views survives NUL, huge and wrong-typed values --------------------
+
+# Refused by every field: nothing may be written with them.
+BAD_VALUES = ["\x00", "a\x00b", "99999999999999999999", "-1", "abc", "1e999", "NaN"]
+BAD_VALUES += ["x" * 100_000]
+# Odd but possibly meaningful (Django reads "٣" as 3, and the last of repeated values): must not crash.
+ODD_VALUES = ["٣", ["1", "2"]]
+RULE_FIELDS = ["patron_kind", "year_level_from", "year_level_to", "group", "age_code", "loan_days", "max_loans"]
+RULE_FIELDS += ["max_renewals", "hold_days", "max_reservations", "overdue_action", "fine_per_day"]
+
+
+def test_every_desk_parameter_survives_bad_values(client, admin_a, pupil, school_a):
+    loan = LoanFactory(copy=CopyFactory(school=school_a), patron=pupil)
+    reservation = _reserve(pupil, 1)[0]
+    rule = LoanRule.objects.get(school=school_a)
+    ClosedDay.objects.create(school=school_a, name="Studiedag", start=dt.date(2027, 3, 1), end=dt.date(2027, 3, 1))
+    forms = [
+        ("get", reverse("client:desk"), ["q"]),
+        ("post", reverse("client:desk_scan"), ["code"]),
+        ("post", reverse("client:desk_patron_scan", args=[pupil.pk]), ["code", "confirm"]),
+        ("get", reverse("client:desk_reserve", args=[pupil.pk]), ["q"]),
+        ("post", reverse("client:desk_reserve", args=[pupil.pk]), ["title"]),
+        ("post", reverse("client:desk_return_scan"), ["code"]),
+        ("post", reverse("client:desk_rule_edit", args=[rule.pk]), RULE_FIELDS),
+        ("post", reverse("client:desk_closed_day_add"), ["name", "start", "end", "is_summer_holiday"]),
+    ]
+    client.force_login(admin_a)
+    before = (LoanRule.objects.count(), ClosedDay.objects.count(), Reservation.objects.count(), Loan.objects.count())
+    rule_values = LoanRule.objects.values().get(pk=rule.pk)
+
+    def send(method, url, name, value):
+        # As a browser sends a form (multipart in the test client); an urlencoded body parses to the same values
+        # (and a NUL in one is refused before any view: core.middleware).
+        for htmx in ({}, HTMX) if "scan" in url else ({},):  # htmx changes only the scans' answers
+            response = getattr(client, method)(url, {name: value}, **htmx)
+            assert response.status_code < 500, (url, name, str(value)[:30], response.status_code)
+
+    def send_each(values):
+        for method, url, names in forms:
+            for name in names:
+                for value in values:
+                    send(method, url, name, value)
+
+    send_each(BAD_VALUES)
+    huge = 99999999999999999999
+    for method, url in [
+        ("get", reverse("client:desk_patron", args=[huge])),
+        ("post", reverse("client:desk_patron_scan", args=[huge])),
+        ("post", reverse("client:desk_renew", args=[pupil.pk, huge])),
+        ("post", reverse("client:desk_renew", args=[huge, loan.pk])),
+        ("post", reverse("client:desk_renew_all", args=[huge])),
+        ("get", reverse("client:desk_reserve", args=[huge])),
+        ("post", reverse("client:desk_cancel_reservation", args=[pupil.pk, huge])),
+        ("post", reverse("client:desk_cancel_reservation", args=[huge, reservation.pk])),
+        ("get", reverse("client:desk_rule_edit", args=[huge])),
+        ("post", reverse("client:desk_rule_delete", args=[huge])),
+        ("get", reverse("client:desk_closed_day_edit", args=[huge])),
+        ("post", reverse("client:desk_closed_day_delete", args=[huge])),
+    ]:
+        response = getattr(client, method)(url, {"code": "X"})
+        assert response.status_code == 404, (url, response.status_code)
+    after = (LoanRule.objects.count(), ClosedDay.objects.count(), Reservation.objects.count(), Loan.objects.count())
+    assert after == before and LoanRule.objects.values().get(pk=rule.pk) == rule_values
+    loan.refresh_from_db()
+    reservation.refresh_from_db()
+    assert loan.renewals == 0 and reservation.status == Reservation.Status.WAITING
+    send_each(ODD_VALUES)

@@ -239,7 +239,12 @@ def _attention_context(
     for reservation in reservations:
         if reservation.status == Reservation.Status.READY:
             attention.append(("info", _("Reservering ligt klaar: %(title)s") % {"title": reservation.title.title}))
-    return {"attention": attention, "reservations": reservations, "can_reserve": request.user.can_manage_school}
+    return {
+        "attention": attention,
+        "reservations": reservations,
+        "reservation_limit": rule.max_reservations,
+        "can_reserve": request.user.can_manage_school,
+    }
 
 
 def _render_patron(
@@ -372,9 +377,13 @@ def reserve(request: ClientRequest, pk: int) -> HttpResponse:
     """Find a title by barcode, ISBN or words of its title, and put the patron in its queue."""
     patron = _patron(request, pk)
     if request.method == "POST":
-        title = get_object_or_404(
-            Title.objects.filter(copies__school=request.school).distinct(), pk=request.POST.get("title", "0")
-        )
+        # The form sends a title's id; anything else (words, NUL, a number beyond the database's range) is refused
+        # here, before the database sees it.
+        title_id = services.valid_id(request.POST.get("title", ""))
+        if title_id is None:
+            request.session[FEEDBACK_KEY] = _feedback("error", _("Kies een titel uit de lijst."))
+            return redirect("client:desk_reserve", pk=patron.pk)
+        title = get_object_or_404(Title.objects.filter(copies__school=request.school).distinct(), pk=title_id)
         try:
             reservation = services.place_reservation(title=title, patron=patron, by=request.user)
             text = _("Plaats in de wachtrij: %(position)d.") % {"position": services.queue_position(reservation)}
@@ -407,7 +416,15 @@ def reserve(request: ClientRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "client/desk/reserve.html",
-        {"patron": patron, "q": query, "titles": titles, "searched": bool(query), "feedback": _pop_feedback(request)},
+        {
+            "patron": patron,
+            "q": query,
+            "titles": titles,
+            "searched": bool(query),
+            "feedback": _pop_feedback(request),
+            "reservation_count": services.open_reservations(patron).count(),
+            "reservation_limit": rules.resolve(patron=patron).max_reservations,
+        },
     )
 
 

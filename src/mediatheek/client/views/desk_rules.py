@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,6 +40,7 @@ class LoanRuleForm(forms.ModelForm[LoanRule]):
             "max_loans",
             "max_renewals",
             "hold_days",
+            "max_reservations",
             "overdue_action",
             "fine_per_day",
         ]
@@ -60,14 +63,27 @@ class LoanRuleForm(forms.ModelForm[LoanRule]):
         group.queryset = Group.objects.for_school(school).filter(school_year=school_year_of(timezone.localdate()))
         group.empty_label = gettext_lazy("alle groepen")
         self.fields["overdue_action"].help_text = gettext_lazy("Leeg = overnemen van een algemenere regel.")
-        for name in ("loan_days", "max_loans", "max_renewals", "hold_days"):
+        for name in ("loan_days", "max_loans", "max_renewals", "hold_days", "max_reservations"):
             self.fields[name].help_text = gettext_lazy("Leeg = overnemen van een algemenere regel.")
+        # The model allows any decimal; a negative fine would pay pupils for being late.
+        fine = self.fields["fine_per_day"]
+        fine.validators.append(MinValueValidator(Decimal(0)))
+        fine.widget.attrs["min"] = "0"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         low, high = data.get("year_level_from"), data.get("year_level_to")
         if low is not None and high is not None and low > high:
             raise ValidationError(_("'Vanaf jaargroep' is groter dan 'tot en met jaargroep'."))
+        if data.get("age_code") and data.get("max_reservations") is not None:
+            # The limit counts all of a patron's reservations; a rule for one age code never applies to it.
+            self.add_error(
+                "max_reservations",
+                _(
+                    "Het maximum aantal reserveringen geldt per lener, niet per leeftijdscode. "
+                    "Vul het in bij een regel zonder leeftijdscode."
+                ),
+            )
         return data
 
 

@@ -211,3 +211,62 @@ def test_teacher_of_a_never_sees_b_pupils(client, school_a, pupil_b, loan_b):
     body = client.get("/alfa/mijn/klas/").content.decode()
     assert "Bram" not in body and "Geheim van Beta" not in body
     assert_refused(client, user, "/beta/mijn/klas/", secret="Bram")
+
+
+# --- The reservation limit (issue #12, item 3) ---------------------------------------------------------------
+
+
+def _lent_title(school, name):
+    title = TitleFactory(title=name)
+    CopyFactory(school=school, title=title, status=Copy.Status.LENT)
+    return title
+
+
+def test_the_fourth_reservation_is_refused_with_a_clear_message(client, pupil):
+    client.force_login(patron_login(pupil))
+    for index in range(3):
+        response = client.post(f"/alfa/titel/{_lent_title(pupil.school, f'Boek {index}').pk}/reserveren/")
+        assert response.status_code == 302
+    fourth = _lent_title(pupil.school, "Het vierde boek")
+    response = client.post(f"/alfa/titel/{fourth.pk}/reserveren/", follow=True)
+    body = response.content.decode()
+    assert response.status_code == 200 and "message-error" in body
+    assert "Je hebt al 3 reserveringen. Dat is het maximum; haal eerst een gereserveerd boek op of" in body
+    assert not Reservation.objects.filter(title=fourth).exists()
+    assert Reservation.objects.filter(patron=pupil).count() == 3
+    body = client.get("/alfa/mijn/reserveringen/").content.decode()
+    assert "Je mag 3 boeken tegelijk reserveren." in body
+
+
+def test_a_ready_reservation_counts_on_the_portal(client, pupil):
+    for index in range(2):
+        ReservationFactory(school=pupil.school, patron=pupil, title=_lent_title(pupil.school, f"Wacht {index}"))
+    held = CopyFactory(school=pupil.school, status=Copy.Status.ON_HOLD)
+    ReservationFactory(
+        school=pupil.school,
+        patron=pupil,
+        title=held.title,
+        status=Reservation.Status.READY,
+        held_copy=held,
+        hold_until=timezone.localdate() + dt.timedelta(days=2),
+    )
+    client.force_login(patron_login(pupil))
+    title = _lent_title(pupil.school, "Nog een")
+    body = client.post(f"/alfa/titel/{title.pk}/reserveren/", follow=True).content.decode()
+    assert "Je hebt al 3 reserveringen" in body and not Reservation.objects.filter(title=title).exists()
+
+
+def test_a_cancelled_or_collected_reservation_makes_room(client, pupil):
+    for index, status in enumerate([Reservation.Status.CANCELLED, Reservation.Status.FULFILLED]):
+        ReservationFactory(
+            school=pupil.school, patron=pupil, title=_lent_title(pupil.school, f"Oud {index}"), status=status
+        )
+    for index in range(2):
+        ReservationFactory(school=pupil.school, patron=pupil, title=_lent_title(pupil.school, f"Wacht {index}"))
+    client.force_login(patron_login(pupil))
+    title = _lent_title(pupil.school, "Past nog")
+    client.post(f"/alfa/titel/{title.pk}/reserveren/")
+    assert Reservation.objects.filter(title=title, patron=pupil, status=Reservation.Status.WAITING).exists()
+    one_too_many = _lent_title(pupil.school, "Past niet meer")
+    body = client.post(f"/alfa/titel/{one_too_many.pk}/reserveren/", follow=True).content.decode()
+    assert "Je hebt al 3 reserveringen" in body and not Reservation.objects.filter(title=one_too_many).exists()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from mediatheek.accounts.models import Role, User
 from mediatheek.catalog.models import Title
+from mediatheek.circulation import rules as circulation_rules
 from mediatheek.circulation import services as circulation_services
 from mediatheek.circulation.models import Loan, Reservation
 from mediatheek.core.errors import DomainError
@@ -117,7 +118,8 @@ def reservations(request: PatronRequest) -> HttpResponse:
     )
     for item in items:
         item.position = circulation_services.queue_position(item)  # type: ignore[attr-defined]
-    return render(request, "portal/mine_reservations.html", {"reservations": items})
+    limit = circulation_rules.resolve(patron=patron).max_reservations
+    return render(request, "portal/mine_reservations.html", {"reservations": items, "max_reservations": limit})
 
 
 @require_POST
@@ -128,6 +130,9 @@ def reserve(request: PatronRequest, pk: int) -> HttpResponse:
     title = get_object_or_404(Title, pk=pk)
     try:
         circulation_services.place_reservation(title=title, patron=patron, by=request.user)
+    except circulation_services.ReservationLimitReached as limit:
+        messages.error(request, limit.for_patron())
+        return redirect("portal:title", slug=request.school.slug, pk=title.pk)
     except DomainError as error:
         messages.error(request, str(error))
         return redirect("portal:title", slug=request.school.slug, pk=title.pk)
