@@ -223,6 +223,15 @@ UPLOAD_DIR = DATA_DIR / "uploads"
 UPLOAD_KEY = os.environ.get("MEDIATHEEK_UPLOAD_KEY", "")
 STUDENT_FILE_MAX_BYTES = int(os.environ.get("MEDIATHEEK_STUDENT_FILE_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every form of the product sends at most one file; the upload views accept exactly one, in the expected field,
+# and cap the whole request (uploads/handlers.py). These bound what any other view's default handlers parse; 2, not
+# 1, so that on the upload views the handler's own refusal (with its message) speaks before Django's bare 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = 2
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Uploaded files are parsed in a forked child under these limits (core/sandbox.py): memory it may add to what it
+# inherited, and CPU/wall seconds (below gunicorn's default 30 s worker timeout). 100,000 students take ~250 MB, ~2 s.
+MEDIATHEEK_PARSE_MEMORY_MB = int(os.environ.get("MEDIATHEEK_PARSE_MEMORY_MB", "1024"))
+MEDIATHEEK_PARSE_SECONDS = int(os.environ.get("MEDIATHEEK_PARSE_SECONDS", "20"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 

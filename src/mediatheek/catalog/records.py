@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from mediatheek.catalog.text import AGE_CODE_SET, AVI_LEVEL_SET, InvalidISBN, fold, normalise_isbn
+from mediatheek.core import sandbox
 
 # The longest each text may be (the Title/Copy columns); longer values are cut, never refused.
 MAX_LENGTHS = {
@@ -570,7 +571,18 @@ def detect(content: bytes) -> str:
 
 
 def read_file(content: bytes, mapping: dict[str, str] | None = None) -> ReadResult:
-    """Read any supported file; FileRefused when it is none of them or holds no records."""
+    """Read any supported file; FileRefused when it is none of them or holds no records.
+
+    The file is an upload: it is read in a forked child under a memory and time limit (core.sandbox), so a file
+    that makes pymarc, the XML parser or calamine run away or abort costs one refused file, never the worker."""
+    try:
+        return sandbox.run_limited(read_file_in_process, content, mapping, passthrough=(FileRefused,))
+    except sandbox.ParseAborted as error:
+        raise FileRefused(str(error.message)) from None
+
+
+def read_file_in_process(content: bytes, mapping: dict[str, str] | None = None) -> ReadResult:
+    """`read_file` without the sandbox (the coverage-guided fuzzer must see the parsers run)."""
     if not content.strip():
         raise FileRefused(_("Het bestand is leeg."))
     kind = detect(content)
@@ -579,6 +591,7 @@ def read_file(content: bytes, mapping: dict[str, str] | None = None) -> ReadResu
     elif kind == "marcxml":
         result = ReadResult(format="marcxml", records=read_marcxml(content))
     elif kind == "spreadsheet":
+        _check_sheet_ranges(content)
         result = read_table(_sheet_rows(content), mapping)
         result.format = "xlsx"
     else:
@@ -587,3 +600,17 @@ def read_file(content: bytes, mapping: dict[str, str] | None = None) -> ReadResu
     if not result.records:
         raise FileRefused(_("Het bestand bevat geen records."))
     return result
+
+
+def _check_sheet_ranges(content: bytes) -> None:
+    """Refuse a spreadsheet that claims a range too large to load, before calamine loads it (the same check as
+    the student import's: one cell at XFD1048576 in a tiny file would claim 17 billion cells)."""
+    from mediatheek.studentimport.readers import ReadError, check_sheet_ranges
+
+    if content[:4] != b"PK\x03\x04":
+        return  # .xls: no cheap check; the sandbox stops it
+    try:
+        check_sheet_ranges(content, "xlsx")
+        check_sheet_ranges(content, "ods")
+    except ReadError as error:
+        raise FileRefused(error.message) from None

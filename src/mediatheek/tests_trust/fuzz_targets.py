@@ -3,6 +3,8 @@
     python -m mediatheek.tests_trust.fuzz_targets {student|catalogue} CORPUS_DIR -runs=N
 
 An exception other than the reader's own refusal (or a hang past -timeout) ends the run with a crash report.
+The targets call the readers in this process (`read_file_in_process`), not through the sandbox: libFuzzer's coverage
+must see the parsers' code run, and a crash must crash here to be reported.
 """
 
 from __future__ import annotations
@@ -31,14 +33,14 @@ def student(data: bytes) -> None:
     filename = FILENAMES[provider.ConsumeIntInRange(0, len(FILENAMES) - 1)]
     content = provider.ConsumeBytes(provider.remaining_bytes())
     try:
-        files.read_file(content, filename, school_code="99ZZ00", today=dt.date(2026, 9, 1))
+        files.read_file_in_process(content, filename, school_code="99ZZ00", today=dt.date(2026, 9, 1))
     except readers.ReadError as error:
         assert str(error.message).strip()
 
 
 def catalogue(data: bytes) -> None:
     try:
-        records.read_file(data)
+        records.read_file_in_process(data)
     except records.FileRefused as error:
         assert str(error).strip()
 

@@ -235,3 +235,191 @@ def test_nul_bytes_never_reach_the_database(school_a, staff_user):
         plan = catalogue_import.plan_import(read, school=school_a)
         catalogue_import.apply_import(plan, school=school_a, by=staff_user, filename="nul.mrc")
     assert not any("\x00" in "".join(t) for t in Title.objects.values_list("title", "authors", "author_sort"))
+
+
+# --- range bombs: a tiny file that claims a huge sheet (issue #12, item 1) ----------------------------------------
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def range_bomb_xlsx(cell: str = "XFD1048576", dimension: str | None = None, header: tuple[str, ...] = ()) -> bytes:
+    """A valid, tiny xlsx: a header row and one cell at `cell` (and a `dimension` claim, if given)."""
+    import io
+    import zipfile
+
+    header = header or ("Leerlingnummer", "Achternaam", "Titel")
+    cells = "".join(
+        f'<c r="{chr(65 + index)}1" t="inlineStr"><is><t>{text}</t></is></c>' for index, text in enumerate(header)
+    )
+    row = cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    claim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{claim}<sheetData>'
+        f'<row r="1">{cells}</row><row r="{row}"><c r="{cell}"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Type="{_DOC_RELS}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            f'xmlns:r="{_DOC_RELS}"><sheets><sheet name="Leerlingen" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Type="{_DOC_RELS}/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buffer.getvalue()
+
+
+def repeat_bomb_ods(rows: int = 1_048_000, columns: int = 2) -> bytes:
+    """A tiny ods whose one row of values is repeated `rows` times, each value `columns` times; it ends the way
+    LibreOffice ends every sheet (an empty row repeated a million times), which must stay allowed."""
+    import io
+    import zipfile
+
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    header = (
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>Leerlingnummer</text:p>'
+        '</table:table-cell><table:table-cell office:value-type="string"><text:p>Achternaam</text:p>'
+        "</table:table-cell></table:table-row>"
+    )
+    body = (
+        f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell office:value-type="string" '
+        f'table:number-columns-repeated="{columns}"><text:p>1</text:p></table:table-cell></table:table-row>'
+    )
+    trailer = (
+        '<table:table-row table:number-rows-repeated="1048000">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="Leerlingen">{header}{body}{trailer}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+            'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+            'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>',
+        )
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()
+
+
+TOO_LARGE = "te groot"
+SANDBOX_MESSAGE = "Dit bestand is te groot of beschadigd en kan niet gelezen worden"
+BOMBS = [
+    pytest.param(lambda: range_bomb_xlsx("XFD20000"), "leerlingen.xlsx", id="cell-XFD20000"),
+    pytest.param(lambda: range_bomb_xlsx("XFD1048576"), "leerlingen.xlsx", id="cell-XFD1048576"),
+    pytest.param(lambda: range_bomb_xlsx("C2", dimension="A1:XFD1048576"), "leerlingen.xlsx", id="dimension"),
+    pytest.param(lambda: repeat_bomb_ods(rows=1_048_000), "leerlingen.ods", id="ods-rows"),
+    pytest.param(lambda: repeat_bomb_ods(rows=20_000, columns=16_384), "leerlingen.ods", id="ods-columns"),
+]
+
+
+@pytest.mark.parametrize(("make", "filename"), BOMBS)
+def test_a_range_bomb_is_refused_by_the_student_reader(make, filename):
+    with pytest.raises(student_readers.ReadError) as refused:
+        student_files.read_file(make(), filename, school_code="99ZZ00", today=dt.date(2026, 9, 1))
+    assert TOO_LARGE in refused.value.message
+
+
+@pytest.mark.parametrize(("make", "filename"), BOMBS)
+def test_a_range_bomb_is_refused_by_the_catalogue_reader(make, filename):
+    with pytest.raises(catalogue_records.FileRefused) as refused:
+        catalogue_records.read_file(make())
+    assert TOO_LARGE in str(refused.value)
+
+
+def test_a_bomb_the_range_check_misses_is_stopped_by_the_sandbox(monkeypatch):
+    """Whatever slips past the range check (cells without references, .xls, a parser bug) costs a refused file:
+    with the check switched off, calamine aborts in the child and the reader refuses with the sandbox's message."""
+    monkeypatch.setattr(student_files, "check_sheet_ranges", lambda data, file_format: None)
+    with pytest.raises(student_readers.ReadError) as refused:
+        student_files.read_file(range_bomb_xlsx("XFD20000"), "l.xlsx", school_code="99ZZ00")
+    assert SANDBOX_MESSAGE in refused.value.message
+    monkeypatch.setattr(catalogue_records, "_check_sheet_ranges", lambda content: None)
+    with pytest.raises(catalogue_records.FileRefused) as refused_catalogue:
+        catalogue_records.read_file(range_bomb_xlsx("XFD20000"))
+    assert SANDBOX_MESSAGE in str(refused_catalogue.value)
+
+
+@pytest.mark.django_db
+def test_a_range_bomb_is_refused_by_the_portal_upload(client, school_a, uploader_a):
+    client.force_login(uploader_a)
+    url = reverse("portal:upload", kwargs={"slug": school_a.slug})
+    upload = SimpleUploadedFile("leerlingen.xlsx", range_bomb_xlsx("XFD20000"))
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 400
+    assert "XFD20000" in response.content.decode() and TOO_LARGE in response.content.decode()
+    assert not StudentUpload.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_range_bomb_is_refused_by_the_client_upload(client, school_a):
+    from mediatheek.testing import factories
+
+    client.force_login(factories.staff(username="importeur", may_import_students=True))
+    session = client.session
+    session["client_school_id"] = school_a.pk
+    session.save()
+    upload = SimpleUploadedFile("leerlingen.xlsx", range_bomb_xlsx("XFD1048576"))
+    response = client.post(reverse("client:upload_from_client"), {"file": upload})
+    assert response.status_code == 400
+    assert "XFD1048576" in response.content.decode()
+    assert not StudentUpload.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_range_bomb_is_refused_by_the_catalogue_import(client, admin_a, settings, tmp_path):
+    settings.CATALOG_IMPORT_DIR = tmp_path
+    client.force_login(admin_a)
+    upload = SimpleUploadedFile("titels.xlsx", range_bomb_xlsx("XFD20000"))
+    response = client.post(reverse("client:catalog_import"), {"file": upload})
+    assert response.status_code == 200
+    assert "XFD20000" in response.content.decode() and TOO_LARGE in response.content.decode()
+    assert not list(tmp_path.iterdir()) and Title.objects.count() == 0
+
+
+def test_a_single_huge_csv_line_is_refused_or_read_within_the_limits():
+    """A 20 MB line (the file cap is 25 MB): one field, and ten million fields. Either a clean refusal or a result,
+    in bounded time, and this process is untouched (the sandbox holds the memory)."""
+    import time
+
+    for line in (
+        b"leerlingnummer;achternaam\n1;" + b"x" * (20 << 20),
+        b"leerlingnummer;achternaam\n" + b";" * (20 << 20),
+    ):
+        start = time.monotonic()
+        try:
+            student_files.read_file(line, "l.csv", school_code="99ZZ00")
+        except student_readers.ReadError as error:
+            _assert_clean_refusal(error)
+        assert time.monotonic() - start < 60

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from mediatheek.catalog import services
@@ -34,6 +35,7 @@ from mediatheek.core.errors import DomainError
 from mediatheek.core.exports import CSV, XLSX, download
 from mediatheek.core.http import ClientRequest
 from mediatheek.core.permissions import desk, managers
+from mediatheek.uploads.handlers import upload_refusal, use_memory_handler
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 IMPORT_SESSION_KEY = "catalog_import"
@@ -115,10 +117,22 @@ def _pending(request: ClientRequest) -> tuple[dict[str, str], Path]:
     return pending, path
 
 
+@csrf_exempt  # only so the upload handler can be swapped first; the inner view is csrf_protect-ed
 @managers
 def import_upload(request: ClientRequest) -> HttpResponse:
+    # One file, in the field "file", of at most MAX_IMPORT_BYTES: nothing else is read or buffered.
+    use_memory_handler(request, field_names=("file",), max_bytes=MAX_IMPORT_BYTES)
+    return _import_upload(request)
+
+
+@csrf_protect
+def _import_upload(request: ClientRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    refusal = upload_refusal(request)
+    if refusal:  # the upload handler refused the request (too large, a second file, another field)
+        form.is_valid()
+        form.errors["file"] = form.error_class([refusal])
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             form.add_error("file", _("Het bestand is te groot (meer dan 50 MB)."))

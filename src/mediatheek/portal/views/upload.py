@@ -18,7 +18,7 @@ from mediatheek.core.http import PortalRequest
 from mediatheek.portal.access import portal_login_required, portal_view
 from mediatheek.uploads import services
 from mediatheek.uploads.forms import StudentFileForm
-from mediatheek.uploads.handlers import use_memory_handler
+from mediatheek.uploads.handlers import upload_refusal, use_memory_handler
 from mediatheek.uploads.models import StudentUpload
 
 uploader_only = portal_login_required([Role.UPLOADER])
@@ -44,7 +44,11 @@ def upload(request: PortalRequest) -> HttpResponse:
 def _upload(request: PortalRequest) -> HttpResponse:
     school = request.school
     form = PortalStudentFileForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    refusal = upload_refusal(request)
+    if refusal:  # the upload handler refused the request (too large, a second file, another field)
+        form.is_valid()
+        form.errors["file"] = form.error_class([refusal])
+    elif request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:
             received = services.receive_upload(

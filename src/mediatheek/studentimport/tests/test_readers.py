@@ -325,3 +325,58 @@ def test_xml_with_unknown_encoding_is_refused() -> None:
     with pytest.raises(ReadError) as refused:
         read(b'<?xml version="1.0" encoding="klingon"?><EDEX></EDEX>', "x.xml")
     assert "beschadigd" in refused.value.message
+
+
+# --- ranges claimed before loading (issue #12, item 1) -----------------------------------------------------------
+
+
+def test_the_range_check_passes_real_files_and_libreoffice_trailing_repeats() -> None:
+    from mediatheek.tests_trust.test_parsers_under_attack import range_bomb_xlsx, repeat_bomb_ods
+
+    readers.check_sheet_ranges(makefiles.xlsx(makefiles.parnassys_rows(STUDENTS), title_rows=3), "xlsx")
+    readers.check_sheet_ranges(range_bomb_xlsx("ZZ999999", dimension="A1:H100003"), "xlsx")  # the edge is allowed
+    readers.check_sheet_ranges(repeat_bomb_ods(rows=3, columns=2), "ods")  # ends with 1,048,000 empty rows
+    result = read(repeat_bomb_ods(rows=3, columns=2), "l.ods")
+    assert [row.student_number for row in result.rows] == ["1", "1", "1"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "dimension", "shown"),
+    [
+        ("XFD20000", None, "XFD20000"),
+        ("AAA1", None, "AAA1"),
+        ("B1000000", None, "1000000"),
+        ("B2", "A1:XFD1048576", "XFD1048576"),
+        ("B2", "A1:ZZ20000", "ZZ20000"),  # within both limits, but 14 million cells
+    ],
+)
+def test_the_range_check_refuses_a_claim_beyond_the_limits(cell: str, dimension: str | None, shown: str) -> None:
+    from mediatheek.tests_trust.test_parsers_under_attack import range_bomb_xlsx
+
+    with pytest.raises(ReadError) as refused:
+        readers.check_sheet_ranges(range_bomb_xlsx(cell, dimension=dimension), "xlsx")
+    assert shown in refused.value.message and "te groot" in refused.value.message
+
+
+def test_the_range_check_refuses_an_ods_whose_repeats_claim_too_much() -> None:
+    from mediatheek.tests_trust.test_parsers_under_attack import repeat_bomb_ods
+
+    for rows, columns in ((1_000_000, 1), (1, 703), (20_000, 600)):
+        with pytest.raises(ReadError):
+            readers.check_sheet_ranges(repeat_bomb_ods(rows=rows, columns=columns), "ods")
+
+
+def test_the_range_check_refuses_a_damaged_compressed_sheet_cleanly() -> None:
+    """Found by the coverage-guided fuzzer: a broken deflate stream raised zlib.error out of the check."""
+    import io
+    import zipfile
+
+    from mediatheek.tests_trust.test_parsers_under_attack import range_bomb_xlsx
+
+    data = bytearray(range_bomb_xlsx("B2"))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start + 5 : start + 40] = b"\xff" * 35
+    with pytest.raises(ReadError):
+        readers.check_sheet_ranges(bytes(data), "xlsx")
