@@ -22,6 +22,18 @@ class StudentFileForm(forms.Form):
     # What to add to the "too large" message, for the person who made the file.
     too_large_hint = ""
 
+    def __init__(self, *args: Any, refusal: str = "", **kwargs: Any) -> None:
+        # Why the upload handler refused the request (a second file, another field, too large): that reason, not
+        # the empty stand-in file's "empty" error, is what the person must read.
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.refusal and self.is_bound:
+            self.errors["file"] = self.error_class([self.refusal])
+            self.cleaned_data.pop("file", None)
+
     def clean_file(self) -> Any:
         uploaded = self.cleaned_data["file"]
         if uploaded.size > settings.STUDENT_FILE_MAX_BYTES:

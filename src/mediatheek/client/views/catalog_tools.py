@@ -34,7 +34,7 @@ from mediatheek.core import audit
 from mediatheek.core.errors import DomainError
 from mediatheek.core.exports import CSV, XLSX, download
 from mediatheek.core.http import ClientRequest
-from mediatheek.core.permissions import desk, managers
+from mediatheek.core.permissions import managers
 from mediatheek.uploads.handlers import upload_refusal, use_memory_handler
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -44,7 +44,7 @@ MAX_LABELS = 2000
 # ---------------------------------------------------------------------------------------------- labels
 
 
-@desk
+@managers
 def labels(request: ClientRequest) -> HttpResponse:
     """Labels for scanned barcodes, or for every copy added since a date, as a PDF for a label sheet."""
     initial = {"barcodes": request.GET.get("barcodes", "").replace(",", "\n")}
@@ -236,7 +236,7 @@ def import_cancel(request: ClientRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------- stocktake
 
 
-@desk
+@managers
 def stocktake_list(request: ClientRequest) -> HttpResponse:
     form = StocktakeStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -255,7 +255,7 @@ def stocktake_list(request: ClientRequest) -> HttpResponse:
     )
 
 
-@desk
+@managers
 def stocktake_detail(request: ClientRequest, pk: int) -> HttpResponse:
     stocktake = get_object_or_404(Stocktake.objects.for_school(request.school), pk=pk)
     form = StocktakeScanForm(request.POST or None)
@@ -292,7 +292,7 @@ def stocktake_mark_lost(request: ClientRequest, pk: int) -> HttpResponse:
     return redirect("client:catalog_stocktake", stocktake.pk)
 
 
-@desk
+@managers
 @require_POST
 def stocktake_finish(request: ClientRequest, pk: int) -> HttpResponse:
     stocktake = get_object_or_404(Stocktake.objects.for_school(request.school), pk=pk)

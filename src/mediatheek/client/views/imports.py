@@ -25,7 +25,7 @@ from mediatheek.core.permissions import SESSION_SCHOOL_KEY, View, client_view
 from mediatheek.schools.models import School
 from mediatheek.uploads import services
 from mediatheek.uploads.forms import StudentFileForm
-from mediatheek.uploads.handlers import use_memory_handler
+from mediatheek.uploads.handlers import upload_refusal, use_memory_handler
 from mediatheek.uploads.models import StudentUpload
 
 
@@ -102,7 +102,7 @@ def upload_from_client(request: ClientRequest) -> HttpResponse:
 
 @csrf_protect
 def _upload_from_client(request: ClientRequest) -> HttpResponse:
-    form = StudentFileForm(request.POST, request.FILES)
+    form = StudentFileForm(request.POST, request.FILES, refusal=upload_refusal(request))
     school = request.school
     if school is None:
         raise PermissionDenied

@@ -43,12 +43,8 @@ def upload(request: PortalRequest) -> HttpResponse:
 @csrf_protect
 def _upload(request: PortalRequest) -> HttpResponse:
     school = request.school
-    form = PortalStudentFileForm(request.POST or None, request.FILES or None)
-    refusal = upload_refusal(request)
-    if refusal:  # the upload handler refused the request (too large, a second file, another field)
-        form.is_valid()
-        form.errors["file"] = form.error_class([refusal])
-    elif request.method == "POST" and form.is_valid():
+    form = PortalStudentFileForm(request.POST or None, request.FILES or None, refusal=upload_refusal(request))
+    if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:
             received = services.receive_upload(

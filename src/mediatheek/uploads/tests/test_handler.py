@@ -120,3 +120,16 @@ def test_the_catalogue_import_takes_one_file_only(client, admin_a, settings, tmp
     response = client.post(reverse("client:catalog_import"), {"file": io.BytesIO(b"x"), "extra": io.BytesIO(b"y")})
     assert "alleen het gekozen bestand" in response.content.decode() or "één bestand" in response.content.decode()
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.django_db
+def test_the_clients_own_upload_says_why_a_second_file_is_refused(client, school_a):
+    from mediatheek.testing.factories import staff
+
+    client.force_login(staff(username="importeur", may_import_students=True, otp_required=False))
+    session = client.session
+    session["client_school_id"] = school_a.pk
+    session.save()
+    response = client.post(reverse("client:upload_from_client"), _parts(2, 1000))
+    assert "één bestand" in response.content.decode()
+    assert not StudentUpload.objects.exists()
