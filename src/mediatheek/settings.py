@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "mediatheek.studentimport",
     "mediatheek.uploads",
     "mediatheek.reading",
+    "mediatheek.operations",
     "mediatheek.client",
     "mediatheek.portal",
 ]

@@ -117,7 +117,7 @@ _AVI = re.compile(r"\bAVI[\s:-]*(start|plus|[me]\s?\d)\b", re.IGNORECASE)
 def clean(value: Any) -> str:
     if value is None:
         return ""
-    # NUL never reaches the database: PostgreSQL refuses it in text (found by the trust fuzz run on PostgreSQL).
+    # NUL never reaches the database: PostgreSQL refuses it in text (found by the fuzz run on PostgreSQL).
     return re.sub(r"\s+", " ", str(value).replace("\x00", "")).strip()
 
 
@@ -477,7 +477,7 @@ def _csv_rows(content: bytes) -> list[list[Any]]:
         dialect = Fallback
     try:
         return list(csv.reader(io.StringIO(text), dialect))
-    except csv.Error as error:  # found by the trust fuzz tests: a lone CR in an unquoted field
+    except csv.Error as error:  # found by the fuzz tests: a lone CR in an unquoted field
         raise FileRefused(_("Het CSV-bestand is beschadigd: %(error)s") % {"error": str(error)[:160]}) from error
 
 

@@ -26,5 +26,5 @@ urlpatterns = [
     path("", include("mediatheek.client.urls_catalog")),
     path("", include("mediatheek.client.urls_imports")),
     path("", include("mediatheek.client.urls_content")),
-    path("", include("mediatheek.client.urls_trust")),
+    path("", include("mediatheek.client.urls_security")),
 ]

@@ -15,5 +15,5 @@ urlpatterns = [
     path("", include("mediatheek.portal.urls_search")),
     path("", include("mediatheek.portal.urls_mine")),
     path("", include("mediatheek.portal.urls_upload")),
-    path("", include("mediatheek.portal.urls_trust")),
+    path("", include("mediatheek.portal.urls_privacy")),
 ]

@@ -388,7 +388,7 @@ def _column_letters(number: int) -> str:
 
 
 def _reraise_unless_calamine_failure(error: BaseException) -> None:
-    """calamine's Rust code can panic on a damaged file (found by the trust fuzz tests): pyo3's PanicException
+    """calamine's Rust code can panic on a damaged file (found by the fuzz tests): pyo3's PanicException
     is a BaseException, not an Exception. Treat it as a damaged file; let KeyboardInterrupt and the like through."""
     if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
         raise error
@@ -423,7 +423,7 @@ def read_spreadsheet_sheets(data: bytes, file_format: str) -> Iterator[Table]:
         if not rows:
             continue
         # With skip_empty_area=False the rows start at A1, so row i is what a spreadsheet program calls i + 1.
-        # NUL characters never reach the database (PostgreSQL refuses them in text; found by the trust fuzz run).
+        # NUL characters never reach the database (PostgreSQL refuses them in text; found by the fuzz run).
         # A cheap scan first: this runs over every cell of a 100,000-row file, and real files have no NULs.
         if any(isinstance(cell, str) and "\x00" in cell for row in rows for cell in row):
             rows = [[_without_nul(cell) for cell in row] for row in rows]
@@ -464,7 +464,7 @@ def detect_separator(lines: list[str]) -> str:
 
 
 def _without_nul(cell: Any) -> Any:
-    """NUL characters never reach the database (PostgreSQL refuses them in text; found by the trust fuzz run)."""
+    """NUL characters never reach the database (PostgreSQL refuses them in text; found by the fuzz run)."""
     return cell.replace("\x00", "") if isinstance(cell, str) and "\x00" in cell else cell
 
 

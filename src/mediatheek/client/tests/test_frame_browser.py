@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from mediatheek.core.management.commands.seed_demo import DEMO_PASSWORD
+from mediatheek.operations.management.commands.seed_demo import DEMO_PASSWORD
 from mediatheek.patrons.models import Patron
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ from mediatheek.accounts.models import Role, User
 from mediatheek.accounts.services import LoginReserved, create_account, reset_password
 from mediatheek.client.forms import AccountForm
 from mediatheek.core.errors import DomainError
-from mediatheek.core.http import ClientRequest
-from mediatheek.core.permissions import managers
+from mediatheek.web.permissions import managers
+from mediatheek.web.requests import ClientRequest
 
 # Library staff make every kind of account; a school's admin makes the desk's volunteers and the upload login.
 STAFF_MAKES = [Role.STAFF, Role.SCHOOL_ADMIN, Role.VOLUNTEER, Role.UPLOADER]

@@ -14,9 +14,9 @@ from mediatheek.accounts.forms import ClientLoginForm, password_change_form
 from mediatheek.accounts.models import User
 from mediatheek.accounts.services import TooManyWrongPasswords, WrongCurrentPassword, change_password
 from mediatheek.core.errors import DomainError
-from mediatheek.core.http import ClientRequest
-from mediatheek.core.permissions import SESSION_SCHOOL_KEY, client_view
 from mediatheek.schools.models import School
+from mediatheek.web.permissions import SESSION_SCHOOL_KEY, client_view
+from mediatheek.web.requests import ClientRequest
 
 
 class ClientLoginView(auth_views.LoginView):

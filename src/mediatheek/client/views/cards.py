@@ -12,11 +12,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mediatheek.core.errors import DomainError
-from mediatheek.core.http import ClientRequest, int_or_none
-from mediatheek.core.permissions import managers
+from mediatheek.core.params import int_or_none
 from mediatheek.patrons import pdf, services
 from mediatheek.patrons.models import Group, Patron
 from mediatheek.studentimport.models import ImportRun
+from mediatheek.web.permissions import managers
+from mediatheek.web.requests import ClientRequest
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

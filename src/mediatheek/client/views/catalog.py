@@ -23,8 +23,8 @@ from mediatheek.catalog.forms import CopyScanForm, IsbnScanForm, TitleForm, With
 from mediatheek.catalog.models import AVI_LEVELS, AgeCode, Copy, Title
 from mediatheek.catalog.search import GONE, availability, search_titles
 from mediatheek.core.errors import DomainError
-from mediatheek.core.http import ClientRequest
-from mediatheek.core.permissions import desk, managers
+from mediatheek.web.permissions import desk, managers
+from mediatheek.web.requests import ClientRequest
 
 PAGE_SIZE = 25
 COPY_FIELDS_KEY = "catalog_copy_defaults"

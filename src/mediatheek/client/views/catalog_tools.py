@@ -33,9 +33,9 @@ from mediatheek.catalog.records import FileRefused, read_file
 from mediatheek.core import audit
 from mediatheek.core.errors import DomainError
 from mediatheek.core.exports import CSV, XLSX, download
-from mediatheek.core.http import ClientRequest
-from mediatheek.core.permissions import managers
 from mediatheek.uploads.handlers import upload_refusal, use_memory_handler
+from mediatheek.web.permissions import managers
+from mediatheek.web.requests import ClientRequest
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 IMPORT_SESSION_KEY = "catalog_import"

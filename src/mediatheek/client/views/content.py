@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mediatheek.core.errors import DomainError
-from mediatheek.core.http import ClientRequest
-from mediatheek.core.permissions import managers
 from mediatheek.reading.forms import content_form_class
 from mediatheek.reading.models import PortalContent, PortalContentQuerySet
 from mediatheek.reading.services import CONTENT_MODELS, delete_content, save_content
+from mediatheek.web.files import image_response
+from mediatheek.web.permissions import managers
+from mediatheek.web.requests import ClientRequest
 
 
 def _model(kind: str) -> type[PortalContent]:
@@ -70,9 +71,7 @@ def content_edit(request: ClientRequest, kind: str, pk: int | None = None) -> Ht
 @managers
 def content_picture(request: ClientRequest, kind: str, pk: int) -> HttpResponse:
     """The picture of a leestip or weetje this user may edit (published or not)."""
-    from mediatheek.portal.views.catalogue import _file_response
-
-    return _file_response(get_object_or_404(_editable(request, kind), pk=pk).picture)
+    return image_response(get_object_or_404(_editable(request, kind), pk=pk).picture)
 
 
 @require_POST

@@ -26,9 +26,9 @@ from mediatheek.catalog.models import Copy, Title
 from mediatheek.circulation import rules, services
 from mediatheek.circulation.models import Loan, Reservation
 from mediatheek.core.errors import DomainError
-from mediatheek.core.http import ClientRequest
-from mediatheek.core.permissions import desk, managers
 from mediatheek.patrons.models import Patron
+from mediatheek.web.permissions import desk, managers
+from mediatheek.web.requests import ClientRequest
 
 FEEDBACK_KEY = "desk_feedback"
 RETURN_LOG_LENGTH = 8

@@ -20,11 +20,11 @@ from mediatheek.catalog.models import AgeCode
 from mediatheek.circulation import rules, services
 from mediatheek.circulation.models import LoanRule
 from mediatheek.core.errors import DomainError
-from mediatheek.core.http import ClientRequest
-from mediatheek.core.permissions import managers
 from mediatheek.core.schoolyear import school_year_of
 from mediatheek.patrons.models import Group, Patron
 from mediatheek.schools.models import ClosedDay
+from mediatheek.web.permissions import managers
+from mediatheek.web.requests import ClientRequest
 
 
 class LoanRuleForm(forms.ModelForm[LoanRule]):

@@ -5,9 +5,9 @@ from django.shortcuts import render
 
 from mediatheek.catalog.models import Copy
 from mediatheek.circulation.models import Loan
-from mediatheek.core.http import ClientRequest
-from mediatheek.core.permissions import desk
 from mediatheek.patrons.models import Patron
+from mediatheek.web.permissions import desk
+from mediatheek.web.requests import ClientRequest
 
 
 @desk

@@ -20,13 +20,13 @@ from mediatheek.accounts.models import Role
 from mediatheek.client.views import import_wizard as wizard
 from mediatheek.core import exports
 from mediatheek.core.errors import DomainError
-from mediatheek.core.http import ClientRequest
-from mediatheek.core.permissions import SESSION_SCHOOL_KEY, View, client_view
 from mediatheek.schools.models import School
 from mediatheek.uploads import services
 from mediatheek.uploads.forms import StudentFileForm
 from mediatheek.uploads.handlers import upload_refusal, use_memory_handler
 from mediatheek.uploads.models import StudentUpload
+from mediatheek.web.permissions import SESSION_SCHOOL_KEY, View, client_view
+from mediatheek.web.requests import ClientRequest
 
 
 def importers(view: View) -> View:

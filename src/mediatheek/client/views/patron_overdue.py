@@ -13,12 +13,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mediatheek.client.views.cards import pdf_response
-from mediatheek.core.http import ClientRequest
-from mediatheek.core.permissions import managers
 from mediatheek.patrons import pdf, services
 from mediatheek.patrons.forms import current_groups
 from mediatheek.patrons.models import Group
 from mediatheek.patrons.overdue import overdue_by_group
+from mediatheek.web.permissions import managers
+from mediatheek.web.requests import ClientRequest
 
 REMINDER_INTERVAL_DAYS = 7
 

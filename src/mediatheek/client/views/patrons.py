@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST
 
 from mediatheek.circulation.models import Loan
 from mediatheek.core.errors import DomainError
-from mediatheek.core.http import ClientRequest, int_or_none, search_words
-from mediatheek.core.permissions import desk, managers
+from mediatheek.core.params import int_or_none, search_words
 from mediatheek.patrons import services
 from mediatheek.patrons.forms import PatronForm, current_groups
 from mediatheek.patrons.models import Patron
+from mediatheek.web.permissions import desk, managers
+from mediatheek.web.requests import ClientRequest
 
 PAGE_SIZE = 100
 

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 
 from mediatheek.client.forms import SchoolForm
 from mediatheek.core import audit
-from mediatheek.core.http import ClientRequest
-from mediatheek.core.permissions import staff_only
 from mediatheek.schools.models import Library, School
+from mediatheek.web.permissions import staff_only
+from mediatheek.web.requests import ClientRequest
 
 
 @staff_only

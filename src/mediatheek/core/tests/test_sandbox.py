@@ -42,7 +42,7 @@ def _calamine_range_bomb() -> int:
     """python-calamine on a 1.6 KB xlsx with one cell at XFD20000: Rust aborts the process (SIGABRT)."""
     import python_calamine
 
-    from mediatheek.tests_trust.test_parsers_under_attack import range_bomb_xlsx
+    from mediatheek.security.tests.test_parsers_under_attack import range_bomb_xlsx
 
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(range_bomb_xlsx("XFD20000")))
     return len(workbook.get_sheet_by_index(0).to_python())

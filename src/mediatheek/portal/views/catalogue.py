@@ -5,13 +5,12 @@ Every availability figure is this school's (the school comes from the URL); titl
 
 from __future__ import annotations
 
-import mimetypes
 import re
-from typing import Any, cast
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,11 +19,12 @@ from django.utils.translation import gettext_lazy
 from mediatheek.catalog import search as catalog_search
 from mediatheek.catalog.models import AVI_LEVELS, AgeCode, Copy, Title
 from mediatheek.circulation.models import Loan, Reservation
-from mediatheek.core.http import PortalRequest
 from mediatheek.portal.access import portal_view
 from mediatheek.reading.models import ReadingLogEntry, WishListItem
 from mediatheek.reading.queries import new_arrivals, portal_content, toppers, year_levels
 from mediatheek.reading.services import CONTENT_MODELS
+from mediatheek.web.files import image_response
+from mediatheek.web.requests import PortalRequest
 
 PAGE_SIZE = 20
 
@@ -235,23 +235,7 @@ def _portal_patron(request: PortalRequest) -> Any:
 def cover(request: PortalRequest, pk: int) -> HttpResponse:
     """A title's cover picture (covers are library-wide), served by the app: the media folder is not public."""
     title = get_object_or_404(Title.objects.only("cover"), pk=pk)
-    return _file_response(title.cover)
-
-
-def _file_response(field: Any) -> HttpResponse:
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404
-    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
-    if not content_type.startswith("image/") or content_type == "image/svg+xml":
-        handle.close()
-        raise Http404
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "public, max-age=86400"
-    return cast(HttpResponse, response)
+    return image_response(title.cover)
 
 
 SHELVES = {
@@ -343,7 +327,7 @@ def content_picture(request: PortalRequest, kind: str, pk: int) -> HttpResponse:
     if model is None:
         raise Http404
     item = get_object_or_404(model.objects.published_for(request.school, on=timezone.localdate()), pk=pk)
-    return _file_response(item.picture)
+    return image_response(item.picture)
 
 
 def home_context(request: PortalRequest) -> dict[str, Any]:

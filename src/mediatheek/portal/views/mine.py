@@ -23,13 +23,13 @@ from mediatheek.circulation import rules as circulation_rules
 from mediatheek.circulation import services as circulation_services
 from mediatheek.circulation.models import Loan, Reservation
 from mediatheek.core.errors import DomainError
-from mediatheek.core.http import PortalRequest
 from mediatheek.patrons.models import Patron
 from mediatheek.portal.access import portal_login_required, portal_view
 from mediatheek.portal.views.catalogue import _attach
 from mediatheek.reading import services
 from mediatheek.reading.models import WishListItem
 from mediatheek.reading.queries import class_overview, reading_log
+from mediatheek.web.requests import PortalRequest
 
 patron_only = portal_login_required([Role.PATRON])
 

@@ -14,12 +14,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from mediatheek.accounts.models import Role
 from mediatheek.core import exports
 from mediatheek.core.errors import DomainError
-from mediatheek.core.http import PortalRequest
 from mediatheek.portal.access import portal_login_required, portal_view
 from mediatheek.uploads import services
 from mediatheek.uploads.forms import StudentFileForm
 from mediatheek.uploads.handlers import upload_refusal, use_memory_handler
 from mediatheek.uploads.models import StudentUpload
+from mediatheek.web.requests import PortalRequest
 
 uploader_only = portal_login_required([Role.UPLOADER])
 

@@ -331,7 +331,7 @@ def test_xml_with_unknown_encoding_is_refused() -> None:
 
 
 def test_the_range_check_passes_real_files_and_libreoffice_trailing_repeats() -> None:
-    from mediatheek.tests_trust.test_parsers_under_attack import range_bomb_xlsx, repeat_bomb_ods
+    from mediatheek.security.tests.test_parsers_under_attack import range_bomb_xlsx, repeat_bomb_ods
 
     readers.check_sheet_ranges(makefiles.xlsx(makefiles.parnassys_rows(STUDENTS), title_rows=3), "xlsx")
     readers.check_sheet_ranges(range_bomb_xlsx("ZZ999999", dimension="A1:H100003"), "xlsx")  # the edge is allowed
@@ -351,7 +351,7 @@ def test_the_range_check_passes_real_files_and_libreoffice_trailing_repeats() ->
     ],
 )
 def test_the_range_check_refuses_a_claim_beyond_the_limits(cell: str, dimension: str | None, shown: str) -> None:
-    from mediatheek.tests_trust.test_parsers_under_attack import range_bomb_xlsx
+    from mediatheek.security.tests.test_parsers_under_attack import range_bomb_xlsx
 
     with pytest.raises(ReadError) as refused:
         readers.check_sheet_ranges(range_bomb_xlsx(cell, dimension=dimension), "xlsx")
@@ -359,7 +359,7 @@ def test_the_range_check_refuses_a_claim_beyond_the_limits(cell: str, dimension:
 
 
 def test_the_range_check_refuses_an_ods_whose_repeats_claim_too_much() -> None:
-    from mediatheek.tests_trust.test_parsers_under_attack import repeat_bomb_ods
+    from mediatheek.security.tests.test_parsers_under_attack import repeat_bomb_ods
 
     for rows, columns in ((1_000_000, 1), (1, 703), (20_000, 600)):
         with pytest.raises(ReadError):
@@ -371,7 +371,7 @@ def test_the_range_check_refuses_a_damaged_compressed_sheet_cleanly() -> None:
     import io
     import zipfile
 
-    from mediatheek.tests_trust.test_parsers_under_attack import range_bomb_xlsx
+    from mediatheek.security.tests.test_parsers_under_attack import range_bomb_xlsx
 
     data = bytearray(range_bomb_xlsx("B2"))
     archive = zipfile.ZipFile(io.BytesIO(bytes(data)))

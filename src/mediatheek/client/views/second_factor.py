@@ -1,0 +1,114 @@
+"""Second factor (TOTP) in the client: set up the authenticator app, give the code after the password,
+and library staff switching it on/off per staff account."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from mediatheek.accounts import otp
+from mediatheek.accounts.models import Role, User
+from mediatheek.core.errors import DomainError
+from mediatheek.web.permissions import client_view, staff_only
+from mediatheek.web.requests import ClientRequest
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("Code uit de authenticator-app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+def _next_url(request: ClientRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/client/") and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return "/client/"
+
+
+@client_view(needs_school=False)
+def otp_verify(request: ClientRequest) -> HttpResponse:
+    user = request.user
+    if not otp.needs_second_factor(user):
+        return redirect(_next_url(request))
+    if otp.confirmed_device(user) is None:
+        return redirect("client:otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.verify(request, user, form.cleaned_data["token"]):
+            return redirect(_next_url(request))
+        form.add_error("token", _("Die code klopt niet (of is verlopen). Probeer de code die nu in de app staat."))
+    return render(request, "client/security/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@client_view(needs_school=False)
+def otp_setup(request: ClientRequest) -> HttpResponse:
+    """Set up (or replace) the authenticator app. Replacing a confirmed app needs a verified session."""
+    user = request.user
+    has_device = otp.confirmed_device(user) is not None
+    if has_device and otp.needs_second_factor(user):
+        # Someone with only the password may not swap the second factor.
+        return redirect("client:otp_verify")
+    device = otp.pending_device(user)
+    if device is None or request.method == "GET" and request.GET.get("nieuw"):
+        device = otp.start_setup(user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            otp.confirm_setup(request, user, device, form.cleaned_data["token"])
+        except DomainError as error:
+            form.add_error("token", str(error.message))
+        else:
+            messages.success(
+                request, _("Tweestapsverificatie staat aan. Voortaan vraagt de client na je wachtwoord een code.")
+            )
+            return redirect(_next_url(request))
+    context = {
+        "form": form,
+        "qr": otp.qr_data_uri(device),
+        "secret": otp.secret_base32(device),
+        "uri": device.config_url,
+        "has_device": has_device,
+        "next": _next_url(request),
+    }
+    return render(request, "client/security/otp_setup.html", context)
+
+
+@staff_only
+def security_accounts(request: ClientRequest) -> HttpResponse:
+    accounts = User.objects.filter(role=Role.STAFF).order_by("username")
+    devices = {device.user_id for device in otp.TOTPDevice.objects.filter(confirmed=True, user__in=accounts)}
+    rows = [{"account": account, "has_device": account.pk in devices} for account in accounts]
+    return render(request, "client/security/security_accounts.html", {"rows": rows})
+
+
+@require_POST
+@staff_only
+def security_account_update(request: ClientRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(User.objects.filter(role=Role.STAFF), pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action in ("on", "off"):
+            otp.set_required(account=account, required=action == "on", by=request.user)
+            messages.success(request, _("Instelling voor %(login)s opgeslagen.") % {"login": account.username})
+        elif action == "reset":
+            otp.reset_devices(account=account, by=request.user)
+            messages.success(
+                request,
+                _(
+                    "De authenticator-app van %(login)s is verwijderd; "
+                    "bij de volgende keer inloggen stelt die een nieuwe in."
+                )
+                % {"login": account.username},
+            )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect("client:security_accounts")

@@ -1,0 +1,1 @@
+"""What the two interfaces (client and portal) share: permission decorators, request types, file responses."""

@@ -1,0 +1,21 @@
+"""Request types for views behind the client and portal decorators (for the type checker)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from mediatheek.accounts.models import User
+from mediatheek.schools.models import School
+
+
+class ClientRequest(HttpRequest):
+    """A request that passed `client_view`: a logged-in client user and the school being worked on."""
+
+    user: User
+    school: School
+
+
+class PortalRequest(HttpRequest):
+    """A request that passed `portal_view`: the school comes from the URL."""
+
+    school: School
