@@ -3,20 +3,40 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 export MEDIATHEEK_DATA_DIR ?= $(CURDIR)/var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck deploy-check browser messages bench clean
+.PHONY: install install-dev lock run test lint typecheck deploy-check browser messages bench clean
 
+# The production install: the hash-pinned runtime lock (with setuptools and wheel for the editable install) and the
+# project itself, nothing from requirements-dev.lock.
 install: $(STAMP)
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Development adds the test, lint and type tools (requirements-dev.lock pins the runtime packages at the same versions).
+install-dev: $(DEV_STAMP)
+
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $(DEV_STAMP)
+
+# Both locks come from pyproject.toml through pip-compile, with the hashes of every file of each release. Existing
+# pins are kept; `make lock LOCK_ARGS=--upgrade` (or `--upgrade-package NAME`) moves them.
+LOCK_ARGS ?=
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --strip-extras \
+	--build-deps-for editable --no-allow-unsafe --unsafe-package pip --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+
+lock: install-dev
+	$(PIP_COMPILE) -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
 
 run: install
 	$(BIN)/mediatheek migrate --noinput -v0
@@ -43,12 +63,16 @@ browser:
 		echo "################################################################"; echo ""; \
 	fi
 
-lint: install
+# lint-imports checks the layers declared in pyproject.toml ([tool.importlinter]); makemigrations --check fails
+# when a model changed without its migration.
+lint: install-dev
 	$(BIN)/ruff check src bench scripts
 	$(BIN)/ruff format --check src bench scripts
 	$(BIN)/bandit -q -c pyproject.toml -r src bench scripts --severity-level high
+	$(BIN)/lint-imports
+	$(BIN)/mediatheek makemigrations --check --dry-run
 
-typecheck: install
+typecheck: install-dev
 	$(BIN)/mypy
 
 # The production settings must pass Django's deployment checks without a warning.
@@ -57,7 +81,7 @@ deploy-check: install
 	ALLOWED_HOSTS=bibliotheek.example MEDIATHEEK_DATA_DIR=$$(mktemp -d) \
 	$(BIN)/mediatheek check --deploy --fail-level WARNING
 
-test: install browser
+test: install-dev browser
 	$(BIN)/pytest -n 2 --dist loadgroup
 	$(MAKE) --no-print-directory lint typecheck deploy-check
 

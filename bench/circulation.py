@@ -225,7 +225,8 @@ def main() -> int:
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="mediatheek-bench-"))
-    env = dict(os.environ, MEDIATHEEK_DATA_DIR=str(data_dir), DEBUG="0", AXES_ENABLED="0")
+    # MEDIATHEEK_BENCH: routes /client/ping, the floor the desk is compared with (absent from a normal install).
+    env = dict(os.environ, MEDIATHEEK_DATA_DIR=str(data_dir), DEBUG="0", AXES_ENABLED="0", MEDIATHEEK_BENCH="1")
     env.pop("MEDIATHEEK_ENV", None)
     postgres_url = env.get("DATABASE_URL", "") if env.get("DATABASE_URL", "").startswith("postgres") else ""
     database = "PostgreSQL" if postgres_url else "SQLite (WAL)"

@@ -236,6 +236,10 @@ MEDIATHEEK_PARSE_SECONDS = int(os.environ.get("MEDIATHEEK_PARSE_SECONDS", "20"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 
+# Benchmarks only (bench/circulation.py sets it for its server): routes /client/ping, the trivial logged-in view the
+# desk's figures are compared with. Off, the route does not exist.
+MEDIATHEEK_BENCH = env_bool("MEDIATHEEK_BENCH", False)
+
 # E-mail: SMTP when EMAIL_HOST is set; otherwise development prints mail on the console.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

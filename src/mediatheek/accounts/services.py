@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -47,6 +45,21 @@ def check_login_not_reserved(login: str, *, role: str) -> None:
         )
 
 
+# Library staff make every kind of account; a school's admin makes the desk's volunteers and the upload login.
+STAFF_MAKES = (Role.STAFF, Role.SCHOOL_ADMIN, Role.VOLUNTEER, Role.UPLOADER)
+SCHOOL_ADMIN_MAKES = (Role.VOLUNTEER, Role.UPLOADER)
+
+
+def roles_made_by(user: User) -> tuple[str, ...]:
+    """The kinds of account `user` may make."""
+    return STAFF_MAKES if user.is_library_staff else SCHOOL_ADMIN_MAKES
+
+
+def school_of_new_accounts(user: User) -> School | None:
+    """The school every account `user` makes belongs to (None: library staff choose)."""
+    return None if user.is_library_staff else user.school
+
+
 def create_account(
     *,
     role: str,
@@ -57,7 +70,7 @@ def create_account(
     last_name: str = "",
     email: str = "",
     may_import_students: bool | None = None,
-    created_by: Any = None,
+    created_by: User | None = None,
 ) -> tuple[User, str | None]:
     """Create a login. Without a password one is generated, returned once, and must be changed at first login.
 
@@ -108,7 +121,7 @@ def create_account(
 
 
 @transaction.atomic
-def reset_password(*, user: User, by: Any = None) -> str:
+def reset_password(*, user: User, by: User | None = None) -> str:
     """A fresh generated password, to be changed at the next login; the account's sessions end.
 
     Except when someone resets their own account: the request doing it still has to show the new password once
@@ -118,7 +131,7 @@ def reset_password(*, user: User, by: Any = None) -> str:
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
-    if getattr(by, "pk", None) != user.pk:
+    if by is None or by.pk != user.pk:
         end_sessions(user)
     audit.record(
         audit.AuditEvent.Action.UPDATE,

@@ -7,12 +7,15 @@ the user logged in with them: a password change ends the account's other session
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.base_session import AbstractBaseSession
 
 from mediatheek.core.sessions import SessionStore as CoreSessionStore
+
+if TYPE_CHECKING:
+    from mediatheek.accounts.models import LoginSession
 
 
 class SessionStore(CoreSessionStore):
@@ -24,7 +27,7 @@ class SessionStore(CoreSessionStore):
 
     def create_model_instance(self, data: dict[str, Any]) -> AbstractBaseSession:
         # Called on every save, so the column follows login, logout and `cycle_key()`.
-        session = super().create_model_instance(data)
+        session = cast("LoginSession", super().create_model_instance(data))
         raw = data.get(SESSION_KEY)
-        session.user_id = int(raw) if isinstance(raw, (int, str)) and str(raw).isdigit() else None  # type: ignore[attr-defined]
+        session.user_id = int(raw) if isinstance(raw, (int, str)) and str(raw).isdigit() else None
         return session

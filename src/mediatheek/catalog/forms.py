@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -159,6 +160,16 @@ class ImportUploadForm(forms.Form):
         required=False,
         help_text=_("De barcode komt uit het record (952 $p of 852 $p); zonder barcode wordt er een gemaakt."),
     )
+
+
+def mapping_from_post(data: Mapping[str, Any], columns: list[str]) -> dict[str, str]:
+    """The import preview's column choice: field `col<index>` names the field for column <index> ("" = not used)."""
+    mapping = {}
+    for index, column in enumerate(columns):
+        value = data.get(f"col{index}", "")
+        if value:
+            mapping[column] = value
+    return mapping
 
 
 def mapping_choices() -> list[tuple[str, str]]:

@@ -2,6 +2,9 @@
 
 read (records.py) → plan (no writes: new / matched by ISBN / rejected, and the copies to add) → apply (one
 transaction). A matched title keeps its data; only its empty fields are filled from the record.
+
+The wizard's steps keep the file as a draft (import_drafts.py): receive_file → preview_draft → apply_draft, or
+discard_draft to cancel.
 """
 
 from __future__ import annotations
@@ -13,13 +16,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mediatheek.catalog import import_drafts
+from mediatheek.catalog.import_drafts import ImportDraft, Session
 from mediatheek.catalog.models import Copy, Title
-from mediatheek.catalog.records import ReadResult, RecordData
+from mediatheek.catalog.records import ReadResult, RecordData, read_file
 from mediatheek.catalog.services import next_barcode
 from mediatheek.core import audit
+from mediatheek.core.errors import FileRefused
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from mediatheek.accounts.models import User
     from mediatheek.schools.models import School
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+PREVIEW_RECORDS = 500  # records listed on the preview page
 
 NEW, MATCHED, REJECTED = "new", "matched", "rejected"
 
@@ -169,10 +181,10 @@ def apply_import(plan: CataloguePlan, *, school: School, by: Any = None, filenam
             title = Title.objects.get(pk=planned.title_id)
             if _fill_empty(title, data):
                 title.save()
+        elif planned.same_as is not None:
+            title = created[planned.same_as]
         else:
-            title = created[planned.same_as] if planned.same_as is not None else None  # type: ignore[assignment]
-            if title is None:
-                continue
+            continue
         if planned.copy_barcode is not None:
             barcode = planned.copy_barcode or next_barcode(school, taken=taken)
             taken.add(barcode)
@@ -195,4 +207,82 @@ def apply_import(plan: CataloguePlan, *, school: School, by: Any = None, filenam
         format=plan.format,
         rejected=outcome.rejected,
     )
+    return outcome
+
+
+# ---------------------------------------------------------------------------------------------- the wizard's draft
+
+
+def receive_file(
+    session: Session,
+    *,
+    school: School,
+    by: User,
+    filename: str,
+    content: bytes,
+    with_copies: bool,
+    request: HttpRequest | None = None,
+) -> ImportDraft:
+    """Check that the file can be read and keep it as this session's draft; FileRefused when it cannot be used."""
+    if len(content) > MAX_FILE_BYTES:
+        raise FileRefused(_("Het bestand is te groot (meer dan 50 MB)."), code="too_large")
+    read = read_file(content)
+    draft = import_drafts.save_draft(
+        session,
+        school_id=school.pk,
+        user_id=by.pk,
+        name=filename,
+        content=content,
+        with_copies=with_copies,
+        columns=read.columns,
+    )
+    audit.record("catalog.import_upload", actor=by, school=school, summary=draft.name, request=request)
+    return draft
+
+
+@dataclass
+class CataloguePreview:
+    """What importing the draft would do, computed without writing; the wizard's preview page."""
+
+    draft: ImportDraft
+    read: ReadResult
+    plan: CataloguePlan
+
+    @property
+    def columns(self) -> list[tuple[int, str, str]]:
+        """(index, header, chosen field) per column of a tabular file; empty for MARC."""
+        chosen = self.read.mapping or {}
+        return [(index, column, chosen.get(column, "")) for index, column in enumerate(self.read.columns)]
+
+    @property
+    def shown(self) -> list[PlannedRecord]:
+        return self.plan.records[:PREVIEW_RECORDS]
+
+
+def preview_draft(
+    draft: ImportDraft, *, school: School, choice: dict[str, str] | None = None, with_copies: bool | None = None
+) -> CataloguePreview:
+    """Read the draft with its mapping (or with `choice`, a new one, and `with_copies`), remember what was used, and
+    plan. FileRefused when the file cannot be read that way: the mapping is forgotten so the next try detects it."""
+    mapping = choice if choice is not None else draft.mapping
+    try:
+        read = read_file(draft.content(), mapping)
+    except FileRefused:
+        if draft.mapping is not None:
+            draft.mapping = None
+            import_drafts.update_draft(draft)
+        raise
+    draft.mapping = read.mapping if read.columns else None
+    draft.columns = list(read.columns)
+    if with_copies is not None:
+        draft.with_copies = with_copies
+    import_drafts.update_draft(draft)
+    return CataloguePreview(draft, read, plan_import(read, school=school, with_copies=draft.with_copies))
+
+
+def apply_draft(session: Session, draft: ImportDraft, *, school: School, by: User) -> ImportOutcome:
+    """Import the draft as last previewed (one transaction), then discard it."""
+    preview = preview_draft(draft, school=school)
+    outcome = apply_import(preview.plan, school=school, by=by, filename=draft.name)
+    import_drafts.discard_draft(session)
     return outcome

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mediatheek.catalog.text import search_text
-from mediatheek.core.tenancy import SchoolScopedManager
+from mediatheek.core.tenancy import SchoolScopedManager, SchoolScopedQuerySet
+
+if TYPE_CHECKING:
+    from mediatheek.schools.models import School
 
 AVI_LEVELS = ["AVI-Start", "M3", "E3", "M4", "E4", "M5", "E5", "M6", "E6", "M7", "E7", "AVI-Plus"]
 
@@ -100,8 +103,32 @@ class Title(models.Model):
         )
 
 
+class CopyQuerySet(SchoolScopedQuerySet["Copy"]):
+    """The one definition of a held copy and of a copy on the shelf (the raw SQL of search.py and search_index.py is
+    generated from the same status lists: HELD_STATUSES, ON_SHELF_STATUSES)."""
+
+    def for_school(self, school: School | None) -> Self:
+        return cast(Self, super().for_school(school))
+
+    def held(self) -> Self:
+        """Copies the school holds: still in its collection (not withdrawn, not lost)."""
+        return self.filter(status__in=HELD_STATUSES)
+
+    def on_shelf(self) -> Self:
+        """Copies on the shelf: they can be lent now."""
+        return self.filter(status__in=ON_SHELF_STATUSES)
+
+    def gone(self) -> Self:
+        """Copies no longer in the collection (withdrawn or lost)."""
+        return self.filter(status__in=GONE_STATUSES)
+
+
 class Copy(models.Model):
-    """A physical copy with its own barcode, owned by one school."""
+    """A physical copy with its own barcode, owned by one school.
+
+    Its status follows the loan lifecycle (circulation/lifecycle.py): a copy has an open loan exactly when its status
+    is "lent", so the catalogue can tell a lent copy without looking at loans.
+    """
 
     class Status(models.TextChoices):
         AVAILABLE = "available", _("aanwezig")
@@ -126,7 +153,7 @@ class Copy(models.Model):
     withdrawn_on = models.DateField(_("afgeschreven op"), null=True, blank=True)
     created_at = models.DateTimeField(_("toegevoegd op"), auto_now_add=True)
 
-    objects = SchoolScopedManager["Copy"]()
+    objects = CopyQuerySet.as_manager()
 
     class Meta:
         ordering = ["barcode"]
@@ -145,7 +172,22 @@ class Copy(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status not in (Copy.Status.WITHDRAWN, Copy.Status.LOST)
+        return self.status in HELD_STATUSES
+
+
+# Copy statuses, grouped once. Positive lists (an IN over an index), also rendered into SQL by sql_list().
+GONE_STATUSES: tuple[str, ...] = (Copy.Status.WITHDRAWN.value, Copy.Status.LOST.value)
+HELD_STATUSES: tuple[str, ...] = tuple(status for status in Copy.Status.values if status not in GONE_STATUSES)
+ON_SHELF_STATUSES: tuple[str, ...] = (Copy.Status.AVAILABLE.value,)
+
+
+def sql_list(values: Iterable[str]) -> str:
+    """A tuple of status constants as an SQL list literal, for SQL that cannot take parameters (triggers, generated
+    columns): "('available', 'lent')". Only for constants of this code, never for input."""
+    items = list(values)
+    if not items or any(not value.replace("_", "").isalnum() for value in items):
+        raise ValueError(f"not a list of status constants: {items!r}")
+    return "(" + ", ".join(f"'{value}'" for value in items) + ")"
 
 
 class Stocktake(models.Model):

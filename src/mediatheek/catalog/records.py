@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from mediatheek.catalog.text import AGE_CODE_SET, AVI_LEVEL_SET, InvalidISBN, fold, normalise_isbn
 from mediatheek.core import sandbox
+from mediatheek.core.errors import FileRefused
+from mediatheek.core.spreadsheets import check_sheet_ranges
 
 # The longest each text may be (the Title/Copy columns); longer values are cut, never refused.
 MAX_LENGTHS = {
@@ -53,10 +55,6 @@ TEXT_FIELDS = [
     "keywords",
     "awards",
 ]
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be used; nothing is imported."""
 
 
 @dataclass
@@ -575,10 +573,8 @@ def read_file(content: bytes, mapping: dict[str, str] | None = None) -> ReadResu
 
     The file is an upload: it is read in a forked child under a memory and time limit (core.sandbox), so a file
     that makes pymarc, the XML parser or calamine run away or abort costs one refused file, never the worker."""
-    try:
-        return sandbox.run_limited(read_file_in_process, content, mapping, passthrough=(FileRefused,))
-    except sandbox.ParseAborted as error:
-        raise FileRefused(str(error.message)) from None
+    # A child that crashes or runs out of memory or time raises sandbox.ParseAborted, itself a FileRefused.
+    return sandbox.run_limited(read_file_in_process, content, mapping, passthrough=(FileRefused,))
 
 
 def read_file_in_process(content: bytes, mapping: dict[str, str] | None = None) -> ReadResult:
@@ -605,12 +601,7 @@ def read_file_in_process(content: bytes, mapping: dict[str, str] | None = None) 
 def _check_sheet_ranges(content: bytes) -> None:
     """Refuse a spreadsheet that claims a range too large to load, before calamine loads it (the same check as
     the student import's: one cell at XFD1048576 in a tiny file would claim 17 billion cells)."""
-    from mediatheek.studentimport.readers import ReadError, check_sheet_ranges
-
     if content[:4] != b"PK\x03\x04":
         return  # .xls: no cheap check; the sandbox stops it
-    try:
-        check_sheet_ranges(content, "xlsx")
-        check_sheet_ranges(content, "ods")
-    except ReadError as error:
-        raise FileRefused(error.message) from None
+    check_sheet_ranges(content, "xlsx")  # raises FileRefused
+    check_sheet_ranges(content, "ods")

@@ -11,38 +11,28 @@ Facet filters are applied to that set, and all four facets come from the same ro
 
 from __future__ import annotations
 
-import datetime
 import heapq
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from mediatheek.catalog.models import Copy, Title
+from mediatheek.catalog.models import GONE_STATUSES, HELD_STATUSES, Copy, Title
 from mediatheek.catalog.text import query_words
 
 if TYPE_CHECKING:
     from mediatheek.schools.models import School
 
 FACET_FIELDS = ("age_code", "avi_level", "nur", "language")
-# Copies that count as "held" by a school: not withdrawn (afgeschreven) and not lost (vermist).
-GONE = (Copy.Status.WITHDRAWN, Copy.Status.LOST)
-HELD = tuple(status for status in Copy.Status.values if status not in GONE)  # a positive list: index-friendly
+# Copies that count as "held" by a school: not withdrawn (afgeschreven) and not lost (vermist). Defined once, in
+# catalog/models.py (Copy.objects.held(), .on_shelf()); these names stay for the callers that import them.
+GONE = GONE_STATUSES
+HELD = HELD_STATUSES
 MAX_WORDS = 12
 # Nobody pages this far; beyond it there are no results anyway.
 MAX_OFFSET = 1_000_000
-
-
-@dataclass
-class Availability:
-    """For one title at one school."""
-
-    on_shelf: int
-    total: int
-    next_due: datetime.date | None
 
 
 @dataclass
@@ -168,16 +158,14 @@ def _one_pass(
 def held_by(school: School, *, available_only: bool = False) -> Exists:
     """Per title: does the school hold a copy (or have one on the shelf)? Probed per matching title."""
     copies = Copy.objects.filter(title=OuterRef("pk"), school=school)
-    copies = copies.filter(status=Copy.Status.AVAILABLE) if available_only else copies.filter(status__in=HELD)
-    return Exists(copies)
+    return Exists(copies.on_shelf() if available_only else copies.held())
 
 
 def _held_title_ids(school: School, *, available_only: bool) -> QuerySet[Copy, Any]:
     """The titles a school holds, read from the copies index once (cheaper than a probe per title when there is
     no text match to start from)."""
     copies = Copy.objects.filter(school=school)
-    copies = copies.filter(status=Copy.Status.AVAILABLE) if available_only else copies.filter(status__in=HELD)
-    return copies.values("title_id")
+    return (copies.on_shelf() if available_only else copies.held()).values("title_id")
 
 
 def search_titles(
@@ -204,8 +192,16 @@ def search_titles(
         return _search_at_school(
             words, school, filters or {}, available_only=available_only, limit=limit, offset=offset
         )
+    return _search_with_orm(words, school, filters or {}, available_only=available_only, limit=limit, offset=offset)
+
+
+def _search_with_orm(
+    words: list[str], school: School | None, filters: dict[str, str], *, available_only: bool, limit: int, offset: int
+) -> SearchResults:
+    """Every other search: no words, no school, or another database. Also the ORM twin of `_search_at_school`
+    (the tests ask both the same question and compare)."""
     base: QuerySet[Title] = Title.objects.all()
-    for key, value in (filters or {}).items():
+    for key, value in filters.items():
         if key in FACET_FIELDS and value:
             base = base.filter(**{key: value})
     if school is not None and words:
@@ -213,7 +209,7 @@ def search_titles(
     elif school is not None:
         base = base.filter(pk__in=_held_title_ids(school, available_only=available_only))
     elif available_only:
-        base = base.filter(Exists(Copy.objects.filter(title=OuterRef("pk"), status=Copy.Status.AVAILABLE)))
+        base = base.filter(Exists(Copy.objects.filter(title=OuterRef("pk")).on_shelf()))
 
     matching = _with_match(base, words, ranked=False) if words else base
 
@@ -261,37 +257,6 @@ def _search_at_school(
     page_ids = [row[0] for row in head[offset : offset + limit]]
     found = Title.objects.in_bulk(page_ids)
     return SearchResults(total=len(rows), titles=[found[pk] for pk in page_ids if pk in found], facets=facets)
-
-
-def availability(titles: Iterable[Title], school: School) -> dict[int, Availability]:
-    """On the shelf / held / first due date, per title id, at one school (two queries)."""
-    from mediatheek.circulation.models import Loan
-
-    ids = [title.pk for title in titles]
-    result = {pk: Availability(on_shelf=0, total=0, next_due=None) for pk in ids}
-    if not ids:
-        return result
-    counts = (
-        Copy.objects.for_school(school)
-        .filter(title_id__in=ids)
-        .filter(status__in=HELD)
-        .values("title_id")
-        .annotate(total=Count("id"), on_shelf=Count("id", filter=Q(status=Copy.Status.AVAILABLE)))
-        .order_by()
-    )
-    for row in counts:
-        result[row["title_id"]].total = row["total"]
-        result[row["title_id"]].on_shelf = row["on_shelf"]
-    dues = (
-        Loan.objects.for_school(school)
-        .filter(copy__title_id__in=ids, returned_at__isnull=True)
-        .values("copy__title_id")
-        .annotate(next_due=Min("due_date"))
-        .order_by()
-    )
-    for row in dues:
-        result[row["copy__title_id"]].next_due = row["next_due"]
-    return result
 
 
 def reindex_title(title: Title) -> None:

@@ -28,9 +28,11 @@ from __future__ import annotations
 
 from typing import Any
 
-# Statuses that count as "held" (keep in step with search.HELD: everything but withdrawn and lost).
-HELD_SQL = "('available', 'lent', 'on_hold', 'damaged')"
-ON_SHELF_SQL = "('available')"
+from mediatheek.catalog.models import HELD_STATUSES, ON_SHELF_STATUSES, sql_list
+
+# The statuses of a held copy and of a copy on the shelf, from their one definition (catalog/models.py), as SQL lists.
+HELD_SQL = sql_list(HELD_STATUSES)
+ON_SHELF_SQL = sql_list(ON_SHELF_STATUSES)
 
 
 def _sqlite_holdings(title_id: str) -> str:

@@ -9,16 +9,18 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mediatheek.catalog.models import Copy, Stocktake, StocktakeScan, Title
+from mediatheek.catalog import lifecycle
+from mediatheek.catalog.models import GONE_STATUSES, Copy, Stocktake, StocktakeScan, Title
 from mediatheek.catalog.text import InvalidISBN, normalise_isbn
 from mediatheek.core import audit
 from mediatheek.core.errors import DomainError, PermissionDeniedError
 
 if TYPE_CHECKING:
+    from mediatheek.accounts.models import User
     from mediatheek.schools.models import School
 
 TITLE_CREATED = "catalog.title_created"  # also how may_edit_title knows which school entered a title
@@ -80,7 +82,7 @@ def _check_isbn_free(isbn: str, *, exclude_pk: int | None = None) -> None:
 
 
 @transaction.atomic
-def create_title(*, data: dict[str, Any], by: Any = None, school: School | None = None) -> Title:
+def create_title(*, data: dict[str, Any], by: User | None = None, school: School | None = None) -> Title:
     values = {key: value for key, value in data.items() if key in TITLE_FIELDS and value is not None}
     values["isbn"] = clean_isbn(values.get("isbn", ""))
     if not (values.get("title") or "").strip():
@@ -152,7 +154,7 @@ def _audit_value(value: Any) -> Any:
 
 
 @transaction.atomic
-def update_title(title: Title, *, data: dict[str, Any], by: Any = None, school: School | None = None) -> Title:
+def update_title(title: Title, *, data: dict[str, Any], by: User | None = None, school: School | None = None) -> Title:
     """Change a shared title. `by` (a user) must be allowed by may_edit_title; None is an operator's command.
 
     The audit event holds the before and after of every changed field, and which other schools hold the title:
@@ -229,7 +231,7 @@ def add_copy(
     shelf: str = "",
     acquired_on: dt.date | None = None,
     price: Decimal | None = None,
-    by: Any = None,
+    by: User | None = None,
 ) -> Copy:
     """Add one copy of a title to a school's collection; an empty barcode gets a new one."""
     barcode = clean_barcode(barcode) or next_barcode(school)
@@ -268,14 +270,8 @@ def copies_by_barcodes(school: School, barcodes: Iterable[str]) -> tuple[list[Co
     return [found[b] for b in dict.fromkeys(wanted) if b in found], missing
 
 
-def _open_loan_exists() -> Exists:
-    from mediatheek.circulation.models import Loan
-
-    return Exists(Loan.objects.filter(copy=OuterRef("pk"), returned_at__isnull=True))
-
-
 @transaction.atomic
-def withdraw_copies(*, school: School, copies: Iterable[Copy], reason: str, by: Any = None) -> int:
+def withdraw_copies(*, school: School, copies: Iterable[Copy], reason: str, by: User | None = None) -> int:
     """Afschrijven: take copies out of the collection for good, with a reason. A lent copy is refused."""
     reason = (reason or "").strip()
     if not reason:
@@ -284,9 +280,9 @@ def withdraw_copies(*, school: School, copies: Iterable[Copy], reason: str, by: 
     queryset = Copy.objects.for_school(school).select_for_update().filter(pk__in=ids)
     if len(ids) != queryset.count():
         raise DomainError(_("Een van de exemplaren hoort niet bij deze school."))
-    lent = list(
-        queryset.annotate(open_loan=_open_loan_exists()).filter(open_loan=True).values_list("barcode", flat=True)
-    )
+    # The lifecycle refuses to withdraw a lent copy (it has an open loan exactly when its status is "lent").
+    refused = queryset.exclude(status__in=lifecycle.sources(lifecycle.Action.WITHDRAW))
+    lent = list(refused.values_list("barcode", flat=True))
     if lent:
         raise DomainError(
             _("Uitgeleende exemplaren kunnen niet worden afgeschreven: %(barcodes)s.") % {"barcodes": ", ".join(lent)},
@@ -299,13 +295,22 @@ def withdraw_copies(*, school: School, copies: Iterable[Copy], reason: str, by: 
     return count
 
 
+# What a status set by hand means in the copy's lifecycle (lifecycle.py).
+STATUS_ACTIONS: dict[str, lifecycle.Action] = {
+    Copy.Status.AVAILABLE: lifecycle.Action.SHELVE,
+    Copy.Status.DAMAGED: lifecycle.Action.DAMAGE,
+    Copy.Status.LOST: lifecycle.Action.LOSE,
+}
+
+
 @transaction.atomic
-def set_copy_status(*, copy: Copy, status: str, by: Any = None) -> Copy:
+def set_copy_status(*, copy: Copy, status: str, by: User | None = None) -> Copy:
     """Mark a copy damaged, lost, or back on the shelf (not for lending: circulation does that)."""
-    allowed = {Copy.Status.AVAILABLE, Copy.Status.DAMAGED, Copy.Status.LOST}
-    if status not in allowed:
+    action = STATUS_ACTIONS.get(status)
+    if action is None:
         raise DomainError(_("Deze status kan hier niet worden gezet."))
-    if Copy.objects.filter(pk=copy.pk).annotate(open_loan=_open_loan_exists()).filter(open_loan=True).exists():
+    current = Copy.objects.filter(pk=copy.pk).values_list("status", flat=True).first() or copy.status
+    if not lifecycle.allowed(action, current):  # lent: it is returned first
         raise DomainError(_("Dit exemplaar is uitgeleend; neem het eerst in."), code="lent")
     copy.status = status
     if status == Copy.Status.AVAILABLE:
@@ -320,7 +325,7 @@ def set_copy_status(*, copy: Copy, status: str, by: Any = None) -> Copy:
 
 
 @transaction.atomic
-def start_stocktake(*, school: School, shelf: str = "", by: Any = None) -> Stocktake:
+def start_stocktake(*, school: School, shelf: str = "", by: User | None = None) -> Stocktake:
     stocktake = Stocktake.objects.create(school=school, shelf=shelf.strip()[:60], started_by=by if by else None)
     audit.record("catalog.stocktake_started", actor=by, school=school, obj=stocktake, summary=shelf or "*")
     return stocktake
@@ -336,7 +341,7 @@ class ScanOutcome:
 
 def stocktake_scope(stocktake: Stocktake) -> QuerySet[Copy]:
     """The copies a stocktake expects to find: the school's (or the shelf's) copies still in the collection."""
-    queryset = Copy.objects.for_school(stocktake.school).exclude(status__in=[Copy.Status.WITHDRAWN, Copy.Status.LOST])
+    queryset = Copy.objects.for_school(stocktake.school).held()
     if stocktake.shelf:
         queryset = queryset.filter(shelf__iexact=stocktake.shelf)
     return queryset
@@ -350,7 +355,7 @@ def _classify(stocktake: Stocktake, barcode: str, copy: Copy | None) -> ScanOutc
             barcode, "other_school", _("%(barcode)s: hoort bij een andere school.") % {"barcode": barcode}, copy
         )
     name = copy.title.title
-    if copy.status in (Copy.Status.WITHDRAWN, Copy.Status.LOST):
+    if copy.status in GONE_STATUSES:
         return ScanOutcome(
             barcode,
             "marked_gone",
@@ -410,9 +415,7 @@ def stocktake_report(stocktake: Stocktake) -> StocktakeReport:
     expected = stocktake_scope(stocktake)
     missing: list[Copy] = list(
         expected.exclude(pk__in=scanned_ids)
-        .exclude(status=Copy.Status.LENT)
-        .annotate(open_loan=_open_loan_exists())
-        .filter(open_loan=False)
+        .filter(status__in=lifecycle.sources(lifecycle.Action.LOSE))  # not the lent ones
         .select_related("title")
         .order_by("shelf", "title__author_sort", "barcode")
     )
@@ -431,7 +434,7 @@ def stocktake_report(stocktake: Stocktake) -> StocktakeReport:
 
 
 @transaction.atomic
-def mark_missing_lost(*, stocktake: Stocktake, by: Any = None) -> int:
+def mark_missing_lost(*, stocktake: Stocktake, by: User | None = None) -> int:
     """Mark every missing copy of the report as lost (vermist), in one step."""
     report = stocktake_report(stocktake)
     ids = [copy.pk for copy in report.missing]
@@ -450,7 +453,7 @@ def mark_missing_lost(*, stocktake: Stocktake, by: Any = None) -> int:
 
 
 @transaction.atomic
-def finish_stocktake(*, stocktake: Stocktake, by: Any = None) -> Stocktake:
+def finish_stocktake(*, stocktake: Stocktake, by: User | None = None) -> Stocktake:
     if stocktake.is_open:
         stocktake.finished_at = timezone.now()
         stocktake.save(update_fields=["finished_at"])

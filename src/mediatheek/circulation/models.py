@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self, cast
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mediatheek.core.tenancy import SchoolScopedManager
+from mediatheek.core.tenancy import SchoolScopedManager, SchoolScopedQuerySet
+
+if TYPE_CHECKING:
+    from mediatheek.schools.models import School
 
 
 class OverdueAction(models.TextChoices):
@@ -59,6 +64,15 @@ class LoanRule(models.Model):
         return f"{self.school_id} {self.patron_kind or '*'} {self.year_level_from}-{self.year_level_to} {self.age_code}"
 
 
+class LoanQuerySet(SchoolScopedQuerySet["Loan"]):
+    def for_school(self, school: School | None) -> Self:
+        return cast(Self, super().for_school(school))
+
+    def open(self) -> Self:
+        """Loans not returned yet (their copies have status "lent", see lifecycle.py)."""
+        return self.filter(returned_at__isnull=True)
+
+
 class Loan(models.Model):
     school = models.ForeignKey(
         "schools.School", on_delete=models.PROTECT, related_name="loans", verbose_name=_("school")
@@ -85,7 +99,7 @@ class Loan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = SchoolScopedManager["Loan"]()
+    objects = LoanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-checked_out_at"]
@@ -110,6 +124,15 @@ class Loan(models.Model):
     @property
     def is_open(self) -> bool:
         return self.returned_at is None
+
+
+class ReservationQuerySet(SchoolScopedQuerySet["Reservation"]):
+    def for_school(self, school: School | None) -> Self:
+        return cast(Self, super().for_school(school))
+
+    def open(self) -> Self:
+        """The one definition of an open reservation: waiting in the queue, or ready (a copy held for it)."""
+        return self.filter(status__in=OPEN_RESERVATION_STATUSES)
 
 
 class Reservation(models.Model):
@@ -144,7 +167,7 @@ class Reservation(models.Model):
     notified_at = models.DateTimeField(_("bericht gestuurd op"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
 
-    objects = SchoolScopedManager["Reservation"]()
+    objects = ReservationQuerySet.as_manager()
 
     class Meta:
         ordering = ["placed_at", "id"]
@@ -154,3 +177,7 @@ class Reservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title_id} ← {self.patron_id}"
+
+
+# Waiting or ready: the statuses of an open reservation (Reservation.objects.open(); circulation/sql.py uses the same).
+OPEN_RESERVATION_STATUSES: tuple[str, ...] = (Reservation.Status.WAITING.value, Reservation.Status.READY.value)

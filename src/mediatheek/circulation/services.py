@@ -11,29 +11,36 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
-from django.utils import formats, timezone
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mediatheek.catalog import lifecycle
 from mediatheek.catalog.models import Copy, Title
-from mediatheek.circulation import rules, sql
-from mediatheek.circulation.models import Loan, LoanRule, OverdueAction, Reservation
+from mediatheek.circulation import precheck, rules, sql
+from mediatheek.circulation.models import OPEN_RESERVATION_STATUSES, Loan, LoanRule, Reservation
+from mediatheek.circulation.overdue import overdue_by_patron
+from mediatheek.circulation.precheck import Notice, Precheck
 from mediatheek.core import audit
 from mediatheek.core.errors import DomainError
-from mediatheek.patrons.models import Patron
+from mediatheek.patrons.models import Group, Patron
 from mediatheek.schools.models import ClosedDay, School
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from mediatheek.accounts.models import User
 
-OPEN_RESERVATION = (Reservation.Status.WAITING, Reservation.Status.READY)
+log = logging.getLogger(__name__)
 
 
 def day_label(day: dt.date) -> str:
@@ -49,36 +56,6 @@ def patron_label(patron: Patron | None) -> str:
 
 
 # --- Results -----------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Notice:
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-
-@dataclass
-class Precheck:
-    """What a check-out would run into (Koha's CanBookBeIssued): blockers, things to confirm, notes."""
-
-    blockers: list[Notice] = field(default_factory=list)
-    confirmations: list[Notice] = field(default_factory=list)
-    notes: list[Notice] = field(default_factory=list)
-    due: rules.DueDate | None = None
-    rule: rules.EffectiveRule | None = None
-    open_loan: Loan | None = None  # the copy's open loan to another patron (returned first when confirmed)
-    own_reservation: Reservation | None = None  # the patron's reservation of this title, collected with the loan
-    patron_loan_count: int = 0  # the patron's open loans besides this copy
-
-    @property
-    def ok(self) -> bool:
-        return not self.blockers and not self.confirmations
-
-    def codes(self) -> set[str]:
-        return {notice.code for notice in (*self.blockers, *self.confirmations, *self.notes)}
 
 
 class CheckoutRefused(DomainError):
@@ -180,7 +157,8 @@ def find_patron(school: Any, card_number: str) -> Patron | None:
 
 def open_loans(patron: Patron) -> QuerySet[Loan]:
     return (
-        Loan.objects.filter(patron=patron, returned_at__isnull=True)
+        Loan.objects.open()
+        .filter(patron=patron)
         .select_related("copy__title")
         .only(
             "id",
@@ -199,7 +177,8 @@ def open_loans(patron: Patron) -> QuerySet[Loan]:
 
 def open_reservations(patron: Patron) -> QuerySet[Reservation]:
     return (
-        Reservation.objects.filter(patron=patron, status__in=OPEN_RESERVATION)
+        Reservation.objects.open()
+        .filter(patron=patron)
         .select_related("title", "held_copy")
         .order_by("placed_at", "id")
     )
@@ -297,20 +276,14 @@ def checkout_precheck(
     if copy.school_id != patron.school_id:
         pre.blockers.append(Notice("other_school", _("Dit exemplaar hoort bij een andere school.")))
         return pre
-    if not patron.is_active:
-        pre.blockers.append(Notice("deregistered", _("%(name)s is uitgeschreven en kan niet lenen.") % {"name": name}))
-    if patron.blocked_reason:
-        pre.blockers.append(
-            Notice(
-                "blocked",
-                _("%(name)s is geblokkeerd: %(reason)s") % {"name": name, "reason": patron.blocked_reason},
-            )
-        )
-    if copy.status == Copy.Status.WITHDRAWN:
+    precheck.check_standing(pre, patron)
+    # The copy's own status: the lifecycle's lend step says whether it can be lent and what needs confirming.
+    lend_step = lifecycle.TABLE.get((lifecycle.Action.LEND, copy.status))
+    if lend_step is None:
         pre.blockers.append(Notice("withdrawn", _("Dit exemplaar is afgeschreven en kan niet uitgeleend worden.")))
-    elif copy.status == Copy.Status.LOST:
+    elif lend_step.confirm == "lost":
         pre.confirmations.append(Notice("lost", _("Dit exemplaar staat als vermist. Is het terecht? Toch uitlenen?")))
-    elif copy.status == Copy.Status.DAMAGED:
+    elif lend_step.confirm == "damaged":
         pre.confirmations.append(Notice("damaged", _("Dit exemplaar staat als beschadigd. Toch uitlenen?")))
 
     # One query for the copy's open loan (if any), the patron's open loans, and every open reservation of this
@@ -371,20 +344,8 @@ def checkout_precheck(
     rule = rules.resolve(patron=patron, age_code=copy.title.age_code, rules=school_rules)
     general = rules.resolve(patron=patron, rules=school_rules) if rule.max_loans_per_material else rule
     pre.rule = rule
-    count = len(loans)
-    if count >= general.max_loans:
-        pre.blockers.append(
-            Notice(
-                "limit",
-                ngettext(
-                    "%(name)s heeft al %(count)d boek te leen; meer mag niet (maximaal %(max)d).",
-                    "%(name)s heeft al %(count)d boeken te leen; meer mag niet (maximaal %(max)d).",
-                    count,
-                )
-                % {"name": name, "count": count, "max": general.max_loans},
-            )
-        )
-    elif rule.max_loans_per_material:
+    at_limit = precheck.check_loan_limit(pre, name=name, count=len(loans), maximum=general.max_loans)
+    if not at_limit and rule.max_loans_per_material:
         same = sum(1 for _due, code in loans if code == rule.age_code)
         if same >= rule.max_loans:
             pre.blockers.append(
@@ -395,18 +356,7 @@ def checkout_precheck(
                 )
             )
     overdue = sum(1 for due_date, _code in loans if due_date < today)
-    if overdue:
-        text = ngettext(
-            "%(name)s heeft %(count)d boek te laat.",
-            "%(name)s heeft %(count)d boeken te laat.",
-            overdue,
-        ) % {"name": name, "count": overdue}
-        if rule.overdue_action == OverdueAction.BLOCK:
-            pre.blockers.append(Notice("overdue", text))
-        elif rule.overdue_action == OverdueAction.CONFIRM:
-            pre.confirmations.append(Notice("overdue", text + " " + _("Toch uitlenen?")))
-        else:
-            pre.notes.append(Notice("overdue", text))
+    precheck.check_overdue(pre, name=name, overdue=overdue, action=rule.overdue_action)
     pre.due = rules.due_date(school=copy.school_id, rule=rule, today=today, calendar=calendar)
     if pre.due.capped:
         pre.notes.append(
@@ -419,18 +369,38 @@ def checkout_precheck(
     return pre
 
 
+class CheckOut(NamedTuple):
+    """What a check-out made: the loan, and the precheck it passed (its notes, rule and counts for the desk)."""
+
+    loan: Loan
+    precheck: Precheck
+
+
 def check_out(
     *,
     copy: Copy,
     patron: Patron,
-    by: Any,
+    by: User | None,
     confirmed: bool = False,
     today: dt.date | None = None,
     school: School | None = None,
 ) -> Loan:
-    """Lend `copy` to `patron`. Raises CheckoutRefused (a blocker), ConfirmationRequired (unless confirmed),
-    or DomainError when another desk lent the copy at the same moment. `school`: the copy's school as the request
-    loaded it (its rules and calendar then come from the desk's cache)."""
+    """Lend `copy` to `patron` (see `lend`), for callers that need only the loan."""
+    return lend(copy=copy, patron=patron, by=by, confirmed=confirmed, today=today, school=school).loan
+
+
+def lend(
+    *,
+    copy: Copy,
+    patron: Patron,
+    by: User | None,
+    confirmed: bool = False,
+    today: dt.date | None = None,
+    school: School | None = None,
+) -> CheckOut:
+    """Lend `copy` to `patron`: the loan and the precheck it passed. Raises CheckoutRefused (a blocker),
+    ConfirmationRequired (unless confirmed), or DomainError when another desk lent the copy at the same moment.
+    `school`: the copy's school as the request loaded it (its rules and calendar then come from the desk's cache)."""
     today = today or timezone.localdate()
     # Configuration, read before the write lock is taken: the locked part stays as short as it can be.
     if school is not None and school.pk == copy.school_id:
@@ -447,8 +417,14 @@ def check_out(
                 raise CheckoutRefused(pre)
             if pre.confirmations and not confirmed:
                 raise ConfirmationRequired(pre)
+            collects = (
+                copy.status == Copy.Status.ON_HOLD
+                and pre.own_reservation is not None
+                and pre.own_reservation.held_copy_id == copy.pk
+            )
+            step = lifecycle.step(lifecycle.Action.COLLECT if collects else lifecycle.Action.LEND, copy.status)
             now = timezone.now()
-            if pre.open_loan is not None:
+            if pre.open_loan is not None:  # LoanEffect.TAKE_OVER
                 _close_loan(pre.open_loan, by=by, now=now)
             assert pre.due is not None
             loan = sql.lend(
@@ -458,37 +434,36 @@ def check_out(
                 checked_out_at=now,
                 due_date=pre.due.date,
                 by_id=getattr(by, "pk", None),
+                copy_status=step.target,
             )
-            copy.status = Copy.Status.LENT
+            copy.status = step.target
             loan.copy, loan.patron = copy, patron
-            loan.precheck = pre  # type: ignore[attr-defined] # the notes, for the desk's feedback
-            if pre.own_reservation is not None:
+            if pre.own_reservation is not None:  # ReservationEffect.FULFIL
                 _fulfil_reservation(reservation=pre.own_reservation, copy=copy, now=now)
     except IntegrityError as error:
         raise DomainError(
             _("Dit exemplaar is op hetzelfde moment bij een andere balie uitgeleend. Scan het opnieuw."), code="race"
         ) from error
-    return loan
+    return CheckOut(loan, pre)
 
 
 def _fulfil_reservation(*, reservation: Reservation, copy: Copy, now: dt.datetime) -> None:
     """The patron's own reservation for this title is collected with this loan. When the patron takes a copy
     other than the one held for them, the held copy passes to the next in the queue."""
     other_held = reservation.held_copy_id if reservation.held_copy_id not in (None, copy.pk) else None
-    Reservation.objects.filter(pk=reservation.pk, status__in=OPEN_RESERVATION).update(
-        status=Reservation.Status.FULFILLED, closed_at=now
-    )
+    Reservation.objects.open().filter(pk=reservation.pk).update(status=Reservation.Status.FULFILLED, closed_at=now)
     if other_held is not None:
         held = _lock_copy(Copy.objects.select_related("title").only(*COPY_FIELDS).get(pk=other_held))
-        _pass_on(held, today=timezone.localdate())
+        if lifecycle.allowed(lifecycle.Action.RELEASE, held.status):
+            _pass_on(held, today=timezone.localdate())
 
 
-def _mark_returned(loan: Loan, *, by: Any, now: dt.datetime) -> None:
+def _mark_returned(loan: Loan, *, by: User | None, now: dt.datetime) -> None:
     loan.returned_at = now
     loan.checked_in_by = by if getattr(by, "pk", None) else None
 
 
-def _close_loan(loan: Loan, *, by: Any, now: dt.datetime) -> None:
+def _close_loan(loan: Loan, *, by: User | None, now: dt.datetime) -> None:
     _mark_returned(loan, by=by, now=now)
     sql.record_return(copy_id=loan.copy_id, loan_id=loan.pk, returned_at=now, by_id=loan.checked_in_by_id)
 
@@ -496,7 +471,7 @@ def _close_loan(loan: Loan, *, by: Any, now: dt.datetime) -> None:
 # --- Check in -------------------------------------------------------------------------------------------------
 
 
-def check_in(*, copy: Copy, by: Any, today: dt.date | None = None) -> CheckInResult:
+def check_in(*, copy: Copy, by: User | None, today: dt.date | None = None) -> CheckInResult:
     """Return a copy. Says who had it and whether it was late; holds it for the first reservation waiting."""
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -521,10 +496,13 @@ def check_in(*, copy: Copy, by: Any, today: dt.date | None = None) -> CheckInRes
         new_status = ""
         if held is not None:
             result.hold = held  # already on hold (scanned twice): say again for whom
-        elif copy.status in (Copy.Status.LENT, Copy.Status.LOST, Copy.Status.AVAILABLE, Copy.Status.ON_HOLD):
-            copy.status = Copy.Status.AVAILABLE
-            result.hold = _hold_for_next(copy, today=today, candidate=first_waiting)
-            new_status = copy.status
+        else:
+            step = lifecycle.step(lifecycle.Action.RETURN, copy.status)
+            if step.target != copy.status or step.target == Copy.Status.AVAILABLE:  # back on the shelf, or changed
+                copy.status = step.target
+                if lifecycle.allowed(lifecycle.Action.HOLD, copy.status):
+                    result.hold = _hold_for_next(copy, today=today, candidate=first_waiting)
+                new_status = copy.status
         # The loan and the copy written together, last (one round trip on PostgreSQL).
         sql.record_return(
             copy_id=copy.pk,
@@ -570,7 +548,7 @@ def _hold_for_next(
     reservation.ready_at = timezone.now()
     reservation.save(update_fields=["status", "held_copy", "hold_until", "ready_at"])
     reservation.patron = patron
-    copy.status = Copy.Status.ON_HOLD
+    copy.status = lifecycle.step(lifecycle.Action.HOLD, copy.status).target
     reservation_id = reservation.pk
     transaction.on_commit(lambda: notify_ready(reservation_id))
     return reservation
@@ -578,7 +556,7 @@ def _hold_for_next(
 
 def _pass_on(copy: Copy, *, today: dt.date) -> Reservation | None:
     """A held copy is free again (hold cancelled, expired or not needed): next in the queue, else the shelf."""
-    copy.status = Copy.Status.AVAILABLE
+    copy.status = lifecycle.step(lifecycle.Action.RELEASE, copy.status).target
     reservation = _hold_for_next(copy, today=today)
     copy.save(update_fields=["status"])
     return reservation
@@ -614,7 +592,7 @@ def notify_ready(reservation_id: int) -> bool:
 # --- Renew --------------------------------------------------------------------------------------------------------
 
 
-def renew(*, loan: Loan, by: Any, today: dt.date | None = None) -> Loan:
+def renew(*, loan: Loan, by: User | None, today: dt.date | None = None) -> Loan:
     """Extend a loan within the rules: not when someone waits for the title, not beyond the maximum renewals."""
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -623,6 +601,7 @@ def renew(*, loan: Loan, by: Any, today: dt.date | None = None) -> Loan:
         title = loan.copy.title.title
         if not loan.is_open:
             raise DomainError(_("%(title)s is al ingeleverd.") % {"title": title}, code="returned")
+        # The lifecycle's renew step (lent -> lent, the loan extended): an open loan is what makes a copy lent.
         patron = loan.patron
         if patron is None:
             raise DomainError(_("Deze uitlening heeft geen lener meer."), code="no_patron")
@@ -677,7 +656,7 @@ class RenewAllResult:
     refused: list[tuple[Loan, str]] = field(default_factory=list)
 
 
-def renew_all(*, patron: Patron, by: Any, today: dt.date | None = None) -> RenewAllResult:
+def renew_all(*, patron: Patron, by: User | None, today: dt.date | None = None) -> RenewAllResult:
     result = RenewAllResult()
     for loan in open_loans(patron):
         try:
@@ -721,7 +700,7 @@ class ReservationLimitReached(DomainError):
         ) % {"count": self.count}
 
 
-def place_reservation(*, title: Title, patron: Patron, by: Any) -> Reservation:
+def place_reservation(*, title: Title, patron: Patron, by: User | None) -> Reservation:
     """Put the patron in the title's queue at their school, within their rule's maximum of open reservations.
 
     The count and the new row are one step under the patron's lock (PostgreSQL: the patron row, as a check-out
@@ -741,30 +720,30 @@ def place_reservation(*, title: Title, patron: Patron, by: Any) -> Reservation:
         copies = Copy.objects.for_school(patron.school).filter(title=title).exclude(status=Copy.Status.WITHDRAWN)
         if not copies.exists():
             raise DomainError(_("De mediatheek heeft geen exemplaar van deze titel."), code="no_copies")
-        if Reservation.objects.filter(patron=patron, title=title, status__in=OPEN_RESERVATION).exists():
+        if Reservation.objects.open().filter(patron=patron, title=title).exists():
             raise DomainError(_("%(name)s heeft deze titel al gereserveerd.") % {"name": name}, code="duplicate")
-        if Loan.objects.filter(patron=patron, copy__title=title, returned_at__isnull=True).exists():
+        if Loan.objects.open().filter(patron=patron, copy__title=title).exists():
             raise DomainError(_("%(name)s heeft dit boek nu zelf te leen.") % {"name": name}, code="has_it")
         # Per patron, not per material: resolved without an age code (rules of one age code do not match).
         limit = rules.resolve(patron=patron, rules=school_rules).max_reservations
-        count = Reservation.objects.filter(patron=patron, status__in=OPEN_RESERVATION).count()
+        count = Reservation.objects.open().filter(patron=patron).count()
         if count >= limit:
             raise ReservationLimitReached(patron=patron, count=count, limit=limit)
         return Reservation.objects.create(school=patron.school, title=title, patron=patron)
 
 
-def cancel_reservation(*, reservation: Reservation, by: Any, today: dt.date | None = None) -> Reservation:
+def cancel_reservation(*, reservation: Reservation, by: User | None, today: dt.date | None = None) -> Reservation:
     """Cancel a waiting or ready reservation; a held copy goes to the next in the queue or back on the shelf."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        held_copy = _lock_copy(reservation.held_copy) if reservation.held_copy_id else None  # type: ignore[arg-type]
+        held_copy = _lock_copy(reservation.held_copy) if reservation.held_copy is not None else None
         reservation = Reservation.objects.select_for_update(of=("self",)).get(pk=reservation.pk)
-        if reservation.status not in OPEN_RESERVATION:
+        if reservation.status not in OPEN_RESERVATION_STATUSES:
             raise DomainError(_("Deze reservering is al afgesloten."), code="closed")
         reservation.status = Reservation.Status.CANCELLED
         reservation.closed_at = timezone.now()
         reservation.save(update_fields=["status", "closed_at"])
-        if held_copy is not None and held_copy.status == Copy.Status.ON_HOLD:
+        if held_copy is not None and lifecycle.allowed(lifecycle.Action.RELEASE, held_copy.status):
             _pass_on(held_copy, today=today)
         # Staff cancel on a patron's behalf: who did it is kept (the patron's own cancel is logged the same way).
         audit.record(
@@ -787,14 +766,14 @@ def expire_holds(*, school: Any = None, today: dt.date | None = None) -> int:
     expired = 0
     for reservation in due.select_related("held_copy"):
         with transaction.atomic():
-            held_copy = _lock_copy(reservation.held_copy) if reservation.held_copy_id else None  # type: ignore[arg-type]
+            held_copy = _lock_copy(reservation.held_copy) if reservation.held_copy is not None else None
             current = Reservation.objects.select_for_update(of=("self",)).get(pk=reservation.pk)
             if current.status != Reservation.Status.READY:
                 continue
             current.status = Reservation.Status.EXPIRED
             current.closed_at = timezone.now()
             current.save(update_fields=["status", "closed_at"])
-            if held_copy is not None and held_copy.status == Copy.Status.ON_HOLD:
+            if held_copy is not None and lifecycle.allowed(lifecycle.Action.RELEASE, held_copy.status):
                 _pass_on(held_copy, today=today)
             expired += 1
     return expired
@@ -803,7 +782,7 @@ def expire_holds(*, school: Any = None, today: dt.date | None = None) -> int:
 # --- Loan rules and closed days (the school admin edits them in the client) -------------------------------------
 
 
-def _save_audited(obj: LoanRule | ClosedDay, *, by: Any, summary: str) -> None:
+def _save_audited(obj: LoanRule | ClosedDay, *, by: User | None, summary: str) -> None:
     with transaction.atomic():
         created = obj.pk is None
         obj.save()
@@ -811,27 +790,106 @@ def _save_audited(obj: LoanRule | ClosedDay, *, by: Any, summary: str) -> None:
         audit.record(action, actor=by, school=obj.school, obj=obj, summary=summary)
 
 
-def _delete_audited(obj: LoanRule | ClosedDay, *, by: Any, summary: str) -> None:
+def _delete_audited(obj: LoanRule | ClosedDay, *, by: User | None, summary: str) -> None:
     with transaction.atomic():
         audit.record(audit.AuditEvent.Action.DELETE, actor=by, school=obj.school, obj=obj, summary=summary)
         obj.delete()
 
 
-def save_loan_rule(*, rule: LoanRule, by: Any) -> LoanRule:
+def save_loan_rule(*, rule: LoanRule, by: User | None) -> LoanRule:
     _save_audited(rule, by=by, summary=f"uitleenregel {rule}")
     return rule
 
 
-def delete_loan_rule(*, rule: LoanRule, by: Any) -> None:
+def delete_loan_rule(*, rule: LoanRule, by: User | None) -> None:
     _delete_audited(rule, by=by, summary=f"uitleenregel {rule}")
 
 
-def save_closed_day(*, closed_day: ClosedDay, by: Any) -> ClosedDay:
+def save_closed_day(*, closed_day: ClosedDay, by: User | None) -> ClosedDay:
     if closed_day.end < closed_day.start:
         raise DomainError(_("De einddatum ligt voor de begindatum."))
     _save_audited(closed_day, by=by, summary=f"sluitingsdagen {closed_day}")
     return closed_day
 
 
-def delete_closed_day(*, closed_day: ClosedDay, by: Any) -> None:
+def delete_closed_day(*, closed_day: ClosedDay, by: User | None) -> None:
     _delete_audited(closed_day, by=by, summary=f"sluitingsdagen {closed_day}")
+
+
+# --- Overdue reminders ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderResult:
+    sent: list[Patron] = field(default_factory=list)
+    skipped_recent: list[Patron] = field(default_factory=list)
+    without_email: list[Patron] = field(default_factory=list)
+    failed: list[Patron] = field(default_factory=list)
+
+
+def send_overdue_reminders(
+    *,
+    school: School,
+    group: Group | None = None,
+    interval_days: int = 7,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    by: User | str | None = None,
+) -> ReminderResult:
+    """Mail each overdue patron with an e-mail address one reminder listing their late books.
+
+    A patron reminded less than `interval_days` ago is skipped, so a daily cron job and a click in the client never
+    send the same child two mails in a row. Each mail is marked as sent only once it went out.
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    result = ReminderResult()
+    messages: list[tuple[Patron, EmailMessage]] = []
+    for patron, loans in overdue_by_patron(school, group=group, today=today):
+        if not patron.email:
+            result.without_email.append(patron)
+            continue
+        sent_at = patron.overdue_reminder_sent_at
+        if sent_at is not None and interval_days > 0 and now - sent_at < dt.timedelta(days=interval_days):
+            result.skipped_recent.append(patron)
+            continue
+        messages.append((patron, _reminder_message(school, patron, loans, today)))
+    if dry_run:
+        result.sent = [patron for patron, _message in messages]
+        return result
+    if messages:
+        with get_connection() as mail_connection:
+            for patron, message in messages:
+                message.connection = mail_connection
+                try:
+                    message.send()
+                except (OSError, smtplib.SMTPException):
+                    log.exception("overdue reminder to patron %s failed", patron.pk)
+                    result.failed.append(patron)
+                    continue
+                Patron.objects.filter(pk=patron.pk).update(overdue_reminder_sent_at=now)
+                patron.overdue_reminder_sent_at = now
+                result.sent.append(patron)
+    if result.sent:
+        audit.record(
+            audit.AuditEvent.Action.UPDATE,
+            actor=by,
+            school=school,
+            summary=f"herinneringen te laat verstuurd ({len(result.sent)})",
+            count=len(result.sent),
+        )
+    return result
+
+
+def _reminder_message(school: School, patron: Patron, loans: Sequence[Loan], today: dt.date) -> EmailMessage:
+    with translation.override(school.language):
+        context = {"school": school, "patron": patron, "loans": loans, "today": today}
+        subject = _("Boeken te laat terug: mediatheek %(school)s") % {"school": school.name}
+        body = render_to_string("circulation/overdue_reminder.txt", context)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[patron.email],
+        reply_to=[school.contact_email] if school.contact_email else None,
+    )

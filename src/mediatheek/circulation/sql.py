@@ -18,7 +18,7 @@ from typing import Any
 from django.db import connection
 
 from mediatheek.catalog.models import Copy, Title
-from mediatheek.circulation.models import Loan, LoanRule, Reservation
+from mediatheek.circulation.models import OPEN_RESERVATION_STATUSES, Loan, LoanRule, Reservation
 from mediatheek.patrons.models import Group, Patron
 from mediatheek.schools.models import ClosedDay
 
@@ -32,6 +32,9 @@ RULE = LoanRule._meta.db_table
 CLOSED = ClosedDay._meta.db_table
 
 Statement = tuple[str, list[Any]]  # SQL and its parameters
+
+# An open reservation (Reservation.objects.open()), as a condition on `r` with OPEN_RESERVATION_STATUSES as parameters.
+OPEN_RESERVATION_WHERE = f"r.status IN ({', '.join(['%s'] * len(OPEN_RESERVATION_STATUSES))})"
 
 
 def rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -187,9 +190,7 @@ def checkout_reads(
 ) -> tuple[list[tuple[Loan, str]], list[Reservation]]:
     """The copy's open loan and the patron's open loans, as (loan, age code of its title), and the title's open
     reservations at the school: in one query."""
-    open_reservations = _queue_query(
-        school_id, title_id, "r.status IN (%s, %s)", [Reservation.Status.WAITING, Reservation.Status.READY]
-    )
+    open_reservations = _queue_query(school_id, title_id, OPEN_RESERVATION_WHERE, list(OPEN_RESERVATION_STATUSES))
     loan_rows, queue_rows = _loans_and_queue(LOAN_COPY_OR_PATRON, [copy_id, patron_id], [open_reservations])
     loans = [
         (_from_db(Loan, {"id": loan_id, "due_date": as_date(due), "copy_id": copy, "patron_id": patron}), code or "")
@@ -352,9 +353,10 @@ def lend(
     checked_out_at: dt.datetime,
     due_date: dt.date,
     by_id: int | None,
+    copy_status: str = Copy.Status.LENT,
 ) -> Loan:
-    """A new open loan, and the copy marked lent. The partial unique index refuses a second open loan of the copy
-    (IntegrityError)."""
+    """A new open loan, and the copy's new status (lent: the lifecycle's lend step). The partial unique index
+    refuses a second open loan of the copy (IntegrityError)."""
     ops = connection.ops
     insert = (
         f"INSERT INTO {LOAN} (school_id, copy_id, patron_id, checked_out_at, due_date, renewals, checked_out_by_id) "  # noqa: S608
@@ -368,7 +370,7 @@ def lend(
             by_id,
         ],
     )
-    loan_id = _write([_copy_status(copy_id, Copy.Status.LENT), insert], returning_id=True)
+    loan_id = _write([_copy_status(copy_id, copy_status), insert], returning_id=True)
     loan: Loan = _from_db(
         Loan,
         {

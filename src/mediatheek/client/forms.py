@@ -1,49 +1,89 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mediatheek.accounts.models import Role
-from mediatheek.schools.models import School, normalise_school_code
+from mediatheek.catalog.models import AgeCode
+from mediatheek.circulation.models import LoanRule
+from mediatheek.core.schoolyear import school_year_of
+from mediatheek.patrons.models import Group, Patron
+from mediatheek.schools.models import ClosedDay
 
 
-class SchoolForm(forms.ModelForm[School]):
+class LoanRuleForm(forms.ModelForm[LoanRule]):
     class Meta:
-        model = School
-        fields = ["code", "name", "slug", "kind", "contact_email", "language", "active"]
+        model = LoanRule
+        fields = [
+            "patron_kind",
+            "year_level_from",
+            "year_level_to",
+            "group",
+            "age_code",
+            "loan_days",
+            "max_loans",
+            "max_renewals",
+            "hold_days",
+            "max_reservations",
+            "overdue_action",
+            "fine_per_day",
+        ]
 
-    def clean_code(self) -> str:
-        return normalise_school_code(self.cleaned_data["code"])
-
-
-class AccountForm(forms.Form):
-    role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
-    login = forms.CharField(
-        label=_("Gebruikersnaam of pasnummer"),
-        max_length=150,
-        help_text=_("Voor een uploadaccount is dit het pasnummer waarmee de school op het portaal inlogt."),
-    )
-    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.all(), required=False)
-    first_name = forms.CharField(label=_("Voornaam"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Achternaam"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-
-    def __init__(self, *args: Any, allowed_roles: Sequence[str], fixed_school: School | None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["role"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(value, label) for value, label in Role.choices if value in allowed_roles]
-        self.fixed_school = fixed_school
-        if fixed_school is not None:
-            del self.fields["school"]
+        self.school = school
+        self.fields["patron_kind"] = forms.ChoiceField(
+            label=self.fields["patron_kind"].label,
+            required=False,
+            choices=[("", _("alle leners")), *Patron.Kind.choices],
+        )
+        self.fields["age_code"] = forms.ChoiceField(
+            label=self.fields["age_code"].label,
+            required=False,
+            choices=[("", _("alle boeken")), *AgeCode.choices],
+        )
+        group = self.fields["group"]
+        assert isinstance(group, forms.ModelChoiceField)
+        group.queryset = Group.objects.for_school(school).filter(school_year=school_year_of(timezone.localdate()))
+        group.empty_label = _("alle groepen")
+        self.fields["overdue_action"].help_text = _("Leeg = overnemen van een algemenere regel.")
+        for name in ("loan_days", "max_loans", "max_renewals", "hold_days", "max_reservations"):
+            self.fields[name].help_text = _("Leeg = overnemen van een algemenere regel.")
+        # The model allows any decimal; a negative fine would pay pupils for being late.
+        fine = self.fields["fine_per_day"]
+        fine.validators.append(MinValueValidator(Decimal(0)))
+        fine.widget.attrs["min"] = "0"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.fixed_school is not None:
-            data["school"] = self.fixed_school
-        if data.get("role") and data["role"] != Role.STAFF and not data.get("school"):
-            self.add_error("school", _("Kies de school van dit account."))
+        low, high = data.get("year_level_from"), data.get("year_level_to")
+        if low is not None and high is not None and low > high:
+            raise ValidationError(_("'Vanaf jaargroep' is groter dan 'tot en met jaargroep'."))
+        if data.get("age_code") and data.get("max_reservations") is not None:
+            # The limit counts all of a patron's reservations; a rule for one age code never applies to it.
+            self.add_error(
+                "max_reservations",
+                _(
+                    "Het maximum aantal reserveringen geldt per lener, niet per leeftijdscode. "
+                    "Vul het in bij een regel zonder leeftijdscode."
+                ),
+            )
+        return data
+
+
+class ClosedDayForm(forms.ModelForm[ClosedDay]):
+    class Meta:
+        model = ClosedDay
+        fields = ["name", "start", "end", "is_summer_holiday"]
+        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError(_("De einddatum ligt voor de begindatum."))
         return data

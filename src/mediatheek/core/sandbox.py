@@ -15,8 +15,9 @@ Rules for the child, because it is forked from a live web process:
   live_server of the browser tests; a lock that another thread held at the fork stays locked in the child, which
   at worst makes the child time out (a refused file), never the parent hang.
 
-Exceptions listed in `passthrough` (a module's own refusal, e.g. ReadError) raised in the child are pickled and
-raised again in the parent, so callers see the same errors as without the sandbox.
+Exceptions listed in `passthrough` (a module's own refusal: core.errors.FileRefused) raised in the child are pickled
+and raised again in the parent, so callers see the same errors as without the sandbox. ParseAborted is a FileRefused
+too, so a caller catches one class for "this file is refused as a whole".
 
 Pure Python and POSIX only; the base layer: imports no other app of ours.
 """
@@ -37,7 +38,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from mediatheek.core.errors import DomainError
+from mediatheek.core.errors import FileRefused
 
 T = TypeVar("T")
 
@@ -54,7 +55,7 @@ _OK, _RAISE, _FAIL = b"K", b"R", b"F"
 _RESET_SIGNALS = ("SIGINT", "SIGTERM", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGABRT", "SIGALRM")
 
 
-class ParseAborted(DomainError):
+class ParseAborted(FileRefused):
     """The child crashed, was killed, ran out of memory or time: the file is refused as a whole."""
 
     def __init__(self, detail: str = "") -> None:
@@ -66,6 +67,9 @@ class ParseAborted(DomainError):
             code="parse_aborted",
         )
         self.detail = detail  # for logs and tests; never shown
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.detail,)
 
 
 def limits() -> tuple[int, int]:

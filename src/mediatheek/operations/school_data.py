@@ -11,12 +11,13 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,9 @@ from mediatheek.core.errors import DomainError
 from mediatheek.core.exports import xlsx_bytes
 from mediatheek.core.models import AuditEvent
 from mediatheek.schools.models import School, normalise_school_code
+
+if TYPE_CHECKING:
+    from mediatheek.accounts.models import User
 
 # Never exported: secrets, and where an encrypted file lies on disk.
 SECRET_FIELDS = {"password", "key", "stored_name", "secret", "token"}
@@ -124,7 +128,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def export_xlsx(school: School, *, by: Any = None, request: Any = None) -> bytes:
+def export_xlsx(school: School, *, by: User | None = None, request: HttpRequest | None = None) -> bytes:
     data = collect(school)
     sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[Any]]]] = {
         label.replace(".", " ")[:31]: (names, [[_plain(v) for v in row] for row in rows])
@@ -141,7 +145,7 @@ def export_xlsx(school: School, *, by: Any = None, request: Any = None) -> bytes
     return xlsx_bytes(sheets)
 
 
-def export_json(school: School, *, by: Any = None, request: Any = None) -> bytes:
+def export_json(school: School, *, by: User | None = None, request: HttpRequest | None = None) -> bytes:
     data = collect(school)
     document = {
         "school": {"code": school.code, "name": school.name},
@@ -163,6 +167,25 @@ def export_json(school: School, *, by: Any = None, request: Any = None) -> bytes
 
 def counts(school: School | int) -> dict[str, int]:
     return {holder.label: holder.rows(school).count() for holder in holders() if holder.label not in KEPT_MODELS}
+
+
+@dataclass(frozen=True)
+class DataCount:
+    """How many rows of one kind of data a school has: `label` ("patrons.patron"), `name` (its plural name)."""
+
+    label: str
+    name: str
+    rows: int
+
+
+def data_counts(school: School) -> list[DataCount]:
+    """Every kind of the school's data that has rows, by name (what the staff see before an export or deletion)."""
+    found = [
+        DataCount(label=label, name=str(apps.get_model(label)._meta.verbose_name_plural), rows=n)
+        for label, n in counts(school).items()
+        if n
+    ]
+    return sorted(found, key=lambda count: count.name.lower())
 
 
 @dataclass
@@ -190,7 +213,9 @@ def _delete_files(names: list[str]) -> None:
         storage.delete(name)
 
 
-def delete_school(*, school: School, confirm_code: str, by: Any, request: Any = None) -> DeletionReport:
+def delete_school(
+    *, school: School, confirm_code: str, by: User | None, request: HttpRequest | None = None
+) -> DeletionReport:
     """Delete everything of `school` (the school itself too) in one transaction, then check nothing is left.
 
     `confirm_code` must be the school's code, typed by the person deleting. The audit log keeps its rows (without

@@ -5,16 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import smtplib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -25,7 +21,7 @@ from mediatheek.patrons.cardnumbers import card_number_for
 from mediatheek.patrons.models import CardNumberSequence, Group, Patron
 
 if TYPE_CHECKING:
-    from mediatheek.circulation.models import Loan
+    from mediatheek.accounts.models import User
     from mediatheek.schools.models import School
 
 logger = logging.getLogger(__name__)
@@ -70,7 +66,7 @@ def allocate_card_numbers(count: int) -> list[str]:
 
 
 @transaction.atomic
-def deregister(*, patron: Patron, by: Any = None, on: dt.date | None = None) -> Patron:
+def deregister(*, patron: Patron, by: User | None = None, on: dt.date | None = None) -> Patron:
     """Deregister: kept with history and open loans, no longer active."""
     if not patron.is_active:
         raise DomainError(_("%(name)s is al uitgeschreven.") % {"name": patron.full_name})
@@ -82,7 +78,7 @@ def deregister(*, patron: Patron, by: Any = None, on: dt.date | None = None) -> 
 
 
 @transaction.atomic
-def reactivate(*, patron: Patron, by: Any = None) -> Patron:
+def reactivate(*, patron: Patron, by: User | None = None) -> Patron:
     if patron.is_active:
         raise DomainError(_("%(name)s is al ingeschreven.") % {"name": patron.full_name})
     patron.status = Patron.Status.ACTIVE
@@ -183,7 +179,7 @@ def _check_card_number(card_number: str, *, patron: Patron | None = None) -> str
 
 
 @transaction.atomic
-def create_patron(*, school: School, details: PatronDetails, card_number: str = "", by: Any = None) -> Patron:
+def create_patron(*, school: School, details: PatronDetails, card_number: str = "", by: User | None = None) -> Patron:
     """Enroll a patron by hand (a teacher, a pupil not yet in the import). Without a typed card number one is
     allocated from the library's sequence."""
     details = _clean_details(school, details)
@@ -209,7 +205,7 @@ def update_patron(
     details: PatronDetails,
     card_number: str | None = None,
     new_card_number: bool = False,
-    by: Any = None,
+    by: User | None = None,
 ) -> Patron:
     """Change a patron's details; optionally a typed or a freshly allocated card number (a lost card).
 
@@ -311,7 +307,7 @@ def login_conflicts(patrons: Iterable[Patron]) -> set[int]:
 
 
 @transaction.atomic
-def issue_portal_logins(*, school: School, patrons: Iterable[Patron], by: Any = None) -> PortalLogins:
+def issue_portal_logins(*, school: School, patrons: Iterable[Patron], by: User | None = None) -> PortalLogins:
     """Create or reset the portal login of each patron: username = card number, a fresh random password.
 
     The password is generated (never derived from the birth date or anything else known); whether it must be changed
@@ -358,7 +354,9 @@ def issue_portal_logins(*, school: School, patrons: Iterable[Patron], by: Any = 
     return result
 
 
-def record_print(*, school: School, what: str, count: int, by: Any = None, request: Any = None, **detail: Any) -> None:
+def record_print(
+    *, school: School, what: str, count: int, by: User | None = None, request: Any = None, **detail: Any
+) -> None:
     """Audit a printout with personal data (cards, login letters, overdue lists)."""
     audit.record(
         audit.AuditEvent.Action.PRINT,
@@ -368,85 +366,4 @@ def record_print(*, school: School, what: str, count: int, by: Any = None, reque
         request=request,
         count=count,
         **detail,
-    )
-
-
-# --- Overdue reminders ----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ReminderResult:
-    sent: list[Patron] = field(default_factory=list)
-    skipped_recent: list[Patron] = field(default_factory=list)
-    without_email: list[Patron] = field(default_factory=list)
-    failed: list[Patron] = field(default_factory=list)
-
-
-def send_overdue_reminders(
-    *,
-    school: School,
-    group: Group | None = None,
-    interval_days: int = 7,
-    dry_run: bool = False,
-    today: dt.date | None = None,
-    by: Any = None,
-) -> ReminderResult:
-    """Mail each overdue patron with an e-mail address one reminder listing their late books.
-
-    A patron reminded less than `interval_days` ago is skipped, so a daily cron job and a click in the client never
-    send the same child two mails in a row. Each mail is marked as sent only once it went out.
-    """
-    from mediatheek.patrons.overdue import overdue_by_patron
-
-    today = today or timezone.localdate()
-    now = timezone.now()
-    result = ReminderResult()
-    messages: list[tuple[Patron, EmailMessage]] = []
-    for patron, loans in overdue_by_patron(school, group=group, today=today):
-        if not patron.email:
-            result.without_email.append(patron)
-            continue
-        sent_at = patron.overdue_reminder_sent_at
-        if sent_at is not None and interval_days > 0 and now - sent_at < dt.timedelta(days=interval_days):
-            result.skipped_recent.append(patron)
-            continue
-        messages.append((patron, _reminder_message(school, patron, loans, today)))
-    if dry_run:
-        result.sent = [patron for patron, _message in messages]
-        return result
-    if messages:
-        with get_connection() as connection:
-            for patron, message in messages:
-                message.connection = connection
-                try:
-                    message.send()
-                except (OSError, smtplib.SMTPException):
-                    logger.exception("overdue reminder to patron %s failed", patron.pk)
-                    result.failed.append(patron)
-                    continue
-                Patron.objects.filter(pk=patron.pk).update(overdue_reminder_sent_at=now)
-                patron.overdue_reminder_sent_at = now
-                result.sent.append(patron)
-    if result.sent:
-        audit.record(
-            audit.AuditEvent.Action.UPDATE,
-            actor=by,
-            school=school,
-            summary=f"herinneringen te laat verstuurd ({len(result.sent)})",
-            count=len(result.sent),
-        )
-    return result
-
-
-def _reminder_message(school: School, patron: Patron, loans: Sequence[Loan], today: dt.date) -> EmailMessage:
-    with translation.override(school.language):
-        context = {"school": school, "patron": patron, "loans": loans, "today": today}
-        subject = _("Boeken te laat terug: mediatheek %(school)s") % {"school": school.name}
-        body = render_to_string("patrons/overdue_reminder.txt", context)
-    return EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[patron.email],
-        reply_to=[school.contact_email] if school.contact_email else None,
     )

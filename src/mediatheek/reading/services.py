@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -139,11 +139,11 @@ def remove_from_wish_list(*, patron: Patron, title: Title, by: User) -> None:
     WishListItem.objects.for_school(patron.school).filter(patron=patron, title=title).delete()
 
 
-def _check_own_patron(patron: Patron, by: Any) -> None:
+def _check_own_patron(patron: Patron, by: User) -> None:
     """A pupil changes only their own log and list (staff of the school may help)."""
-    if getattr(by, "patron_id", None) == patron.pk:
+    if by.patron_id == patron.pk:
         return
-    if getattr(by, "can_manage_school", False) and (by.is_library_staff or by.school_id == patron.school_id):
+    if by.can_manage_school and (by.is_library_staff or by.school_id == patron.school_id):
         return
     raise DomainError(_("Dit is niet jouw lijst."))
 

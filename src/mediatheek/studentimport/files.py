@@ -1,6 +1,6 @@
 """From file bytes to a ReadResult: detect the format, read, find the header and columns, normalise. Pure code.
 
-`read_file` raises `ReadError` for a file that is refused as a whole; a file whose columns could not all be
+`read_file` raises `FileRefused` for a file that is refused as a whole; a file whose columns could not all be
 recognised is not refused here: its ReadResult has `missing` set, so the wizard can let the user choose the
 columns. `require_usable` refuses such a result (preview, apply, the command).
 
@@ -20,6 +20,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from mediatheek.core import sandbox
+from mediatheek.core.errors import FileRefused
+from mediatheek.core.spreadsheets import check_sheet_ranges
 from mediatheek.studentimport import mapping as mapping_module
 from mediatheek.studentimport.mapping import FIELDS
 from mediatheek.studentimport.normalise import (
@@ -32,9 +34,7 @@ from mediatheek.studentimport.normalise import (
 )
 from mediatheek.studentimport.readers import (
     EdexDocument,
-    ReadError,
     Table,
-    check_sheet_ranges,
     detect_format,
     read_csv,
     read_edexml,
@@ -84,20 +84,18 @@ def read_file(
     mapping: Mapping[str, str | None] | None = None,
     today: dt.date | None = None,
 ) -> ReadResult:
-    """Read and normalise an uploaded student file in the sandbox; ReadError when it is refused as a whole."""
-    try:
-        packed = sandbox.run_limited(
-            _read_packed,
-            data,
-            filename,
-            school_code=school_code,
-            secondary=secondary,
-            mapping=dict(mapping) if mapping is not None else None,
-            today=today or dt.date.today(),
-            passthrough=(ReadError,),
-        )
-    except sandbox.ParseAborted as error:
-        raise ReadError(str(error.message)) from None
+    """Read and normalise an uploaded student file in the sandbox; FileRefused when it is refused as a whole."""
+    # A child that crashes or runs out of memory or time raises sandbox.ParseAborted, itself a FileRefused.
+    packed = sandbox.run_limited(
+        _read_packed,
+        data,
+        filename,
+        school_code=school_code,
+        secondary=secondary,
+        mapping=dict(mapping) if mapping is not None else None,
+        today=today or dt.date.today(),
+        passthrough=(FileRefused,),
+    )
     return _unpack(packed)
 
 
@@ -125,14 +123,14 @@ def read_file_in_process(
         if header is not None:
             return _from_table(table, header, mapping)
     if first_table is None:
-        raise ReadError(_("Het bestand bevat geen gegevens."))
+        raise FileRefused(_("Het bestand bevat geen gegevens."))
     # No row looks like a header: offer the first non-empty row's cells as columns so the user can choose.
     for index, row in enumerate(first_table.rows):
         columns = [mapping_module.header_text(cell) for cell in row]
         if any(columns):
             header = mapping_module.HeaderMatch(index=index, columns=columns, mapping=dict.fromkeys(FIELDS))
             return _from_table(first_table, header, mapping)
-    raise ReadError(_("Het bestand bevat geen gegevens."))
+    raise FileRefused(_("Het bestand bevat geen gegevens."))
 
 
 # What crosses the pipe from the sandbox: the rows column by column, as marshal data (dates as day numbers).
@@ -189,12 +187,12 @@ def _from_table(
 def _from_edexml(document: EdexDocument, *, school_code: str, secondary: bool) -> ReadResult:
     file_code = f"{document.brincode}{document.dependancecode}".upper()
     if not document.brincode:
-        raise ReadError(
+        raise FileRefused(
             _("Dit EDEXML-bestand heeft geen BRIN-code; het kan niet aan school %(school)s gekoppeld worden.")
             % {"school": school_code}
         )
     if file_code != school_code.upper():
-        raise ReadError(
+        raise FileRefused(
             _(
                 "Dit bestand is van een andere school (BRIN %(brin)s, vestiging %(dep)s), niet van %(school)s. "
                 "Controleer of u het goede bestand hebt gekozen."
@@ -219,7 +217,7 @@ def require_usable(result: ReadResult) -> None:
     """Refuse a result that is not a usable student list (no key or last-name column, no rows)."""
     if result.missing:
         names = ", ".join(FIELD_LABELS[name] for name in result.missing)
-        raise ReadError(
+        raise FileRefused(
             _(
                 "Dit lijkt geen leerlinglijst: er is geen kolom gevonden voor %(fields)s. Kies de kolommen zelf of "
                 "controleer of de eerste regels de kolomkoppen bevatten."
@@ -228,8 +226,8 @@ def require_usable(result: ReadResult) -> None:
         )
     if not result.rows:
         if result.row_errors:
-            raise ReadError(
+            raise FileRefused(
                 _("Geen enkele regel in het bestand is bruikbaar (%(count)s regels met fouten).")
                 % {"count": len(result.row_errors)}
             )
-        raise ReadError(_("Het bestand bevat geen leerlingen (alleen kopregels of lege regels)."))
+        raise FileRefused(_("Het bestand bevat geen leerlingen (alleen kopregels of lege regels)."))

@@ -46,7 +46,7 @@ class ImportRun(models.Model):
     updated = models.PositiveIntegerField(_("gewijzigd"), default=0)
     unchanged = models.PositiveIntegerField(_("ongewijzigd"), default=0)
     deregistered = models.PositiveIntegerField(_("uitgeschreven"), default=0)
-    errors = models.PositiveIntegerField(_("regels met fouten"), default=0)
+    errors = models.PositiveIntegerField(_("aantal regels met fouten"), default=0)  # the count; the rows below
     error_rows = models.JSONField(_("regels met fouten"), default=list, blank=True)  # [{"row": n, "message": ...}]
     mass_deregistration_confirmed = models.BooleanField(_("massale uitschrijving bevestigd"), default=False)
     created_group_ids = models.JSONField(default=list, blank=True)  # groups this import created (undo removes them)

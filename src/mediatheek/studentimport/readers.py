@@ -1,7 +1,7 @@
 """Reading a school's student file: xlsx/xls/ods (python-calamine), csv/txt, and EDEXML.
 
 Pure code: no Django models. The format is detected from the content (the extension is only a hint), so a
-renamed PDF or an empty file is refused with a message that says what to do. Every refusal is a `ReadError`
+renamed PDF or an empty file is refused with a message that says what to do. Every refusal is a `FileRefused`
 whose `message` is translated (Dutch) and meant for the person who uploaded or imports the file.
 
 Spreadsheets and CSV come out as a `Table` (raw cells, with the row number a spreadsheet program or text
@@ -13,10 +13,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import lzma
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,23 +24,13 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from django.utils.translation import gettext as _
 
+from mediatheek.core.errors import FileRefused
+from mediatheek.core.spreadsheets import check_zip_sizes
+
 MAX_FILE_BYTES = 25 * 1024 * 1024
 """The largest file accepted. A school of 2,000 students exports well under 1 MB; 100,000 rows are ~5 MB."""
 
-MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
-"""The most an xlsx/ods may unpack to (the sum of its parts), checked before anything is read."""
-
-MAX_ZIP_ENTRIES = 2000
-
 FORMATS = ("xlsx", "xls", "ods", "csv", "edexml")
-
-
-class ReadError(Exception):
-    """The whole file is refused; `message` says what is wrong and what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -95,11 +83,11 @@ def accepted_extensions() -> str:
 
 
 def detect_format(data: bytes, filename: str = "") -> str:
-    """Tell the format from the bytes; raises ReadError for anything that is not a student file we read."""
+    """Tell the format from the bytes; raises FileRefused for anything that is not a student file we read."""
     if not data or not data.strip():
-        raise ReadError(_("Het bestand is leeg. Exporteer de leerlinglijst opnieuw en probeer het nog eens."))
+        raise FileRefused(_("Het bestand is leeg. Exporteer de leerlinglijst opnieuw en probeer het nog eens."))
     if len(data) > MAX_FILE_BYTES:
-        raise ReadError(
+        raise FileRefused(
             _("Het bestand is te groot (%(size)s MB; maximaal %(max)s MB). Is dit echt een leerlinglijst?")
             % {"size": round(len(data) / 1024 / 1024, 1), "max": MAX_FILE_BYTES // 1024 // 1024}
         )
@@ -109,7 +97,7 @@ def detect_format(data: bytes, filename: str = "") -> str:
         return _zip_format(data)
     for magic, kind in KNOWN_BINARY.items():
         if data.startswith(magic):
-            raise ReadError(
+            raise FileRefused(
                 _(
                     "Dit is een %(kind)s-bestand, geen leerlinglijst. Lever de leerlingen aan als Excel, "
                     "OpenDocument, CSV of EDEXML (%(extensions)s)."
@@ -120,7 +108,7 @@ def detect_format(data: bytes, filename: str = "") -> str:
     if head.startswith(b"<"):
         lowered = head[:200].lower()
         if lowered.startswith(b"<!doctype html") or lowered.startswith(b"<html"):
-            raise ReadError(
+            raise FileRefused(
                 _(
                     "Dit is een webpagina (HTML), geen leerlinglijst. Exporteer de lijst als Excel (.xlsx), "
                     "CSV of EDEXML."
@@ -128,7 +116,7 @@ def detect_format(data: bytes, filename: str = "") -> str:
             )
         return "edexml"
     if b"\x00" in data[:8192] and not _looks_like_utf16(data):
-        raise ReadError(
+        raise FileRefused(
             _("Dit bestand kan niet gelezen worden als leerlinglijst. Gebruik %(extensions)s.")
             % {"extensions": accepted_extensions()}
         )
@@ -144,7 +132,7 @@ def _zip_format(data: bytes) -> str:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise ReadError(_("Het bestand is beschadigd (geen geldig Excel- of OpenDocument-bestand)."))
+        raise FileRefused(_("Het bestand is beschadigd (geen geldig Excel- of OpenDocument-bestand)."))
     check_zip_sizes(infos)
     names = {info.filename for info in infos}
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
@@ -157,234 +145,12 @@ def _zip_format(data: bytes) -> str:
         if mimetype == ODS_MIMETYPE:
             return "ods"
         if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
-            raise ReadError(_("Dit is een tekstdocument, geen spreadsheet. Exporteer de leerlinglijst als Excel."))
+            raise FileRefused(_("Dit is een tekstdocument, geen spreadsheet. Exporteer de leerlinglijst als Excel."))
     if "word/document.xml" in names:
-        raise ReadError(_("Dit is een Word-document, geen spreadsheet. Exporteer de leerlinglijst als Excel."))
-    raise ReadError(
+        raise FileRefused(_("Dit is een Word-document, geen spreadsheet. Exporteer de leerlinglijst als Excel."))
+    raise FileRefused(
         _("Dit zip-bestand is geen spreadsheet. Gebruik %(extensions)s.") % {"extensions": accepted_extensions()}
     )
-
-
-def check_zip_sizes(infos: list[zipfile.ZipInfo]) -> None:
-    """Zip-bomb protection, before anything is unpacked: the parts may not unpack to more than the limit, and
-    no part may claim to be smaller than its compressed form (a lying header is how a bomb hides its size)."""
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise ReadError(_("Het bestand bevat te veel onderdelen; het wordt niet gelezen."))
-    total = 0
-    for info in infos:
-        if info.file_size + 1024 < info.compress_size:
-            raise ReadError(_("Het bestand is beschadigd (onderdeel met onjuiste grootte); het wordt niet gelezen."))
-        total += info.file_size
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise ReadError(
-            _("Het bestand pakt uit tot meer dan %(max)s MB; het wordt niet gelezen (mogelijk een zip-bom).")
-            % {"max": MAX_UNCOMPRESSED_BYTES // 1024 // 1024}
-        )
-
-
-# --- spreadsheets ----------------------------------------------------------------------------------------------
-
-MAX_SHEET_ROWS = 1_000_000
-"""Row numbers from this one on are refused before a spreadsheet is loaded. Excel stops at 1,048,576; the largest
-real list (100,000 students, a library's catalogue) is a tenth of this. A row number of seven digits is what the
-check below can find at C speed in a 40 MB sheet, so the limit is where it is."""
-
-MAX_SHEET_COLUMNS = 702
-"""Columns beyond ZZ (a three-letter column such as XFD) are refused; exports use fewer than 60 columns."""
-
-MAX_SHEET_CELLS = 10_000_000
-"""The most cells a sheet's rectangle may claim (where it is known before loading: an xlsx's `dimension`, an ods's
-repeated rows and cells). calamine keeps the whole rectangle in memory (about 32 bytes a cell, more in Python);
-100,000 students by 8 columns are 800,000 cells."""
-
-_SCAN_CHUNK = 1 << 20
-_SCAN_OVERLAP = 64
-# Letters to "A" (but the attribute name r stays r), digits to "0", quotes and whitespace to one form: after this
-# translation a cell reference too large to allow is a fixed string, found by bytes.find (a regular expression
-# costs ten times as much per cell, and a sheet of 100,000 rows has 800,000 of them).
-_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqstuvwxyz"
-_REF_SHAPES = bytes.maketrans(_LETTERS + b"0123456789'\t\r\n", b"A" * len(_LETTERS) + b"0" * 10 + b'"   ')
-_TOO_FAR = (b' r="AAA', b' r="0000000', b' r="A0000000', b' r="AA0000000')  # column > ZZ, row >= 1,000,000
-_DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\s+ref\s*=\s*["']([^"']{1,40})["']""")
-_CELL_REF = re.compile(r"\$?([A-Za-z]{1,7})\$?([0-9]{1,12})")
-_WORKSHEET_TARGET = re.compile(rb"""Target\s*=\s*["']([^"']+)["']""")
-
-
-def _sheet_too_large(where: str = "") -> ReadError:
-    return ReadError(
-        _(
-            "Het werkblad is te groot: het loopt tot cel %(cell)s, terwijl een lijst hoogstens %(rows)s rijen en "
-            "%(columns)s kolommen mag hebben. Verwijder wat er onder of naast de lijst staat, of sla alleen de "
-            "lijst opnieuw op als .xlsx of .csv en probeer het nog eens."
-        )
-        % {
-            "cell": where or "?",
-            "rows": f"{MAX_SHEET_ROWS - 1:,}".replace(",", "."),
-            "columns": MAX_SHEET_COLUMNS,
-        }
-    )
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-def _check_reference(ref: str) -> None:
-    """Refuse a cell reference (or the end of a range "A1:XFD1048576") beyond the limits."""
-    for part in ref.split(":"):
-        match = _CELL_REF.fullmatch(part.strip())
-        if match is None:
-            continue
-        columns, rows = _column_number(match[1]), int(match[2])
-        if columns > MAX_SHEET_COLUMNS or rows >= MAX_SHEET_ROWS:
-            raise _sheet_too_large(part.strip().upper())
-    corners = [_CELL_REF.fullmatch(part.strip()) for part in ref.split(":")]
-    if len(corners) == 2 and all(corners):
-        (first, last) = corners
-        assert first is not None and last is not None
-        width = abs(_column_number(last[1]) - _column_number(first[1])) + 1
-        height = abs(int(last[2]) - int(first[2])) + 1
-        if width * height > MAX_SHEET_CELLS:
-            raise _sheet_too_large(last[0].upper())
-
-
-def check_sheet_ranges(data: bytes, file_format: str) -> None:
-    """Refuse a spreadsheet whose sheets claim a range too large to load, before any library loads it.
-
-    A reader allocates the rectangle from A1 to the furthest cell; one cell at XFD1048576 in a 1.6 KB file claims
-    17 billion cells. This finds such claims cheaply: an xlsx's `dimension` and the cell and row references in its
-    sheet XML (streamed from the zip, a chunk at a time), an ods's repeated rows and cells. What slips through
-    (cells without references, .xls) is stopped by the sandbox the readers run in (core.sandbox).
-    """
-    if file_format not in ("xlsx", "ods"):
-        return
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        if file_format == "xlsx":
-            for name in _worksheet_parts(archive):
-                _check_xlsx_sheet(archive, name)
-        else:
-            _check_ods_content(archive)
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError, KeyError, NotImplementedError):
-        raise ReadError(_("Het bestand is beschadigd (geen geldig Excel- of OpenDocument-bestand)."))
-    except (zlib.error, lzma.LZMAError):  # a damaged compressed part (found by the coverage-guided fuzzer)
-        raise ReadError(_("Het bestand is beschadigd (geen geldig Excel- of OpenDocument-bestand)."))
-    except (SafeET.ParseError, DefusedXmlException, LookupError, UnicodeError):
-        raise ReadError(_("Het bestand is beschadigd (geen geldig Excel- of OpenDocument-bestand)."))
-
-
-def _worksheet_parts(archive: zipfile.ZipFile) -> list[str]:
-    """Every part a reader may load as a worksheet: the workbook's relationships' targets, and xl/worksheets/."""
-    names = set(archive.namelist())
-    parts = {name for name in names if name.startswith("xl/worksheets/") and name.endswith(".xml")}
-    if "xl/_rels/workbook.xml.rels" in names:
-        with archive.open("xl/_rels/workbook.xml.rels") as rels:
-            text = rels.read(_SCAN_CHUNK)
-        for target in _WORKSHEET_TARGET.findall(text):
-            path = target.decode("utf-8", "replace").lstrip("/")
-            path = path if path.startswith("xl/") else f"xl/{path}"
-            if path in names and not path.endswith((".rels", "sharedStrings.xml", "styles.xml")):
-                parts.add(path)
-    return sorted(parts)
-
-
-def _check_xlsx_sheet(archive: zipfile.ZipFile, name: str) -> None:
-    read = 0
-    tail = b""
-    with archive.open(name) as part:
-        first = True
-        while True:
-            chunk = part.read(_SCAN_CHUNK)
-            if not chunk:
-                return
-            read += len(chunk)
-            if read > MAX_UNCOMPRESSED_BYTES:  # a part larger than its header said (a lying zip)
-                raise ReadError(
-                    _("Het bestand is beschadigd (onderdeel met onjuiste grootte); het wordt niet gelezen.")
-                )
-            window = tail + chunk
-            if first:
-                first = False
-                dimension = _DIMENSION.search(window[:65536])
-                if dimension:
-                    _check_reference(dimension[1].decode("ascii", "replace"))
-            shapes = window.translate(_REF_SHAPES)
-            for needle in _TOO_FAR:
-                at = shapes.find(needle)
-                if at >= 0:
-                    ref = window[at + 4 : at + 4 + 24].split(b'"', 1)[0].split(b"'", 1)[0]
-                    ref = ref if ref[:1].isalpha() else b"A" + ref  # a row element's number: its first cell
-                    raise _sheet_too_large(ref.decode("ascii", "replace").upper())
-            tail = window[-_SCAN_OVERLAP:]
-
-
-_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-
-
-def _check_ods_content(archive: zipfile.ZipFile) -> None:
-    """Walk content.xml as a stream and refuse a table whose used rectangle (counting repeats) is too large.
-
-    LibreOffice ends every sheet with a row repeated a million times holding one empty cell repeated a thousand
-    times; empty cells and rows extend nothing, so only cells with a value or text count."""
-    table, row, cell, covered = (
-        _ODS_TABLE + "table",
-        _ODS_TABLE + "table-row",
-        _ODS_TABLE + "table-cell",
-        (_ODS_TABLE + "covered-table-cell"),
-    )
-    rows_repeated, columns_repeated = _ODS_TABLE + "number-rows-repeated", _ODS_TABLE + "number-columns-repeated"
-    value_type = _ODS_OFFICE + "value-type"
-    if "content.xml" not in archive.namelist():
-        return
-    row_at = column_at = width = height = 0
-    row_repeat = 1
-    row_used = False
-    with archive.open("content.xml") as content:
-        for event, element in SafeET.iterparse(content, events=("start", "end"), forbid_dtd=True):
-            tag = element.tag
-            if event == "start":
-                if tag == table:
-                    row_at = width = height = 0
-                elif tag == row:
-                    column_at, row_used = 0, False
-                    row_repeat = _repeat(element.get(rows_repeated))
-                continue
-            if tag in (cell, covered):
-                repeat = _repeat(element.get(columns_repeated))
-                if element.get(value_type) or len(element):
-                    width = max(width, column_at + repeat)
-                    row_used = True
-                column_at += repeat
-                element.clear()
-            elif tag == row:
-                if row_used:
-                    height = max(height, row_at + row_repeat)
-                row_at += row_repeat
-                element.clear()
-            else:
-                continue
-            if width > MAX_SHEET_COLUMNS or height >= MAX_SHEET_ROWS or width * height > MAX_SHEET_CELLS:
-                raise _sheet_too_large(f"{_column_letters(max(width, 1))}{max(height, 1)}")
-
-
-def _repeat(value: str | None) -> int:
-    if not value:
-        return 1
-    if len(value) > 9 or not value.isdigit():
-        raise ValueError("repeat")
-    return max(int(value), 1)
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _reraise_unless_calamine_failure(error: BaseException) -> None:
@@ -399,10 +165,10 @@ def read_spreadsheet_sheets(data: bytes, file_format: str) -> Iterator[Table]:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
-        raise ReadError(_("Het bestand is beveiligd met een wachtwoord. Sla het op zonder wachtwoord."))
+        raise FileRefused(_("Het bestand is beveiligd met een wachtwoord. Sla het op zonder wachtwoord."))
     except BaseException as error:  # calamine raises several error types for a damaged workbook
         _reraise_unless_calamine_failure(error)
-        raise ReadError(_("Het bestand is beschadigd of geen geldig %(format)s-bestand.") % {"format": file_format})
+        raise FileRefused(_("Het bestand is beschadigd of geen geldig %(format)s-bestand.") % {"format": file_format})
     try:
         visible = [
             meta.name
@@ -412,14 +178,14 @@ def read_spreadsheet_sheets(data: bytes, file_format: str) -> Iterator[Table]:
         ] or list(workbook.sheet_names)
     except BaseException as error:
         _reraise_unless_calamine_failure(error)
-        raise ReadError(_("Het bestand is beschadigd of geen geldig %(format)s-bestand.") % {"format": file_format})
+        raise FileRefused(_("Het bestand is beschadigd of geen geldig %(format)s-bestand.") % {"format": file_format})
     for name in visible:
         try:
             sheet = workbook.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
         except BaseException as error:
             _reraise_unless_calamine_failure(error)
-            raise ReadError(_("Het werkblad %(sheet)s kan niet gelezen worden.") % {"sheet": name})
+            raise FileRefused(_("Het werkblad %(sheet)s kan niet gelezen worden.") % {"sheet": name})
         if not rows:
             continue
         # With skip_empty_area=False the rows start at A1, so row i is what a spreadsheet program calls i + 1.
@@ -482,7 +248,7 @@ def read_csv(data: bytes) -> Table:
             numbers.append(line)
             line = reader.line_num + 1
     except csv.Error:
-        raise ReadError(_("Het CSV-bestand is beschadigd rond regel %(line)s.") % {"line": line})
+        raise FileRefused(_("Het CSV-bestand is beschadigd rond regel %(line)s.") % {"line": line})
     return Table(format="csv", rows=rows, row_numbers=numbers)
 
 
@@ -522,11 +288,11 @@ def read_edexml(data: bytes, *, today: dt.date) -> EdexDocument:
     try:
         root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise ReadError(_("Het XML-bestand bevat een DTD of entiteiten; dat wordt om veiligheidsredenen geweigerd."))
+        raise FileRefused(_("Het XML-bestand bevat een DTD of entiteiten; dat wordt om veiligheidsredenen geweigerd."))
     except (SafeET.ParseError, LookupError, ValueError, UnicodeError):  # LookupError: an unknown encoding
-        raise ReadError(_("Het XML-bestand is beschadigd en kan niet gelezen worden."))
+        raise FileRefused(_("Het XML-bestand is beschadigd en kan niet gelezen worden."))
     if _local(root.tag) not in EDEX_ROOTS:
-        raise ReadError(_("Dit XML-bestand is geen EDEXML-leerlingbestand."))
+        raise FileRefused(_("Dit XML-bestand is geen EDEXML-leerlingbestand."))
     school = _child(root, "school")
     brincode = _text(school, "brincode").upper() if school is not None else ""
     dependancecode = _text(school, "dependancecode") if school is not None else ""

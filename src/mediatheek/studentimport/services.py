@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mediatheek.core import audit
-from mediatheek.core.errors import DomainError
+from mediatheek.core.errors import DomainError, FileRefused
 from mediatheek.core.models import AuditEvent
 from mediatheek.core.schoolyear import school_year_of
 from mediatheek.patrons.models import Group, Patron
@@ -32,7 +32,6 @@ from mediatheek.studentimport.mapping import FIELDS
 from mediatheek.studentimport.models import ImportChange, ImportRun, Outcome
 from mediatheek.studentimport.normalise import RowError, StudentRow
 from mediatheek.studentimport.plan import COMPARED_FIELDS, CurrentStudent, OpenLoan, Plan, PlannedChange, make_plan
-from mediatheek.studentimport.readers import ReadError
 
 if TYPE_CHECKING:
     from mediatheek.accounts.models import User
@@ -44,6 +43,7 @@ __all__ = [
     "MassDeregistrationBlocked",
     "ReadResult",
     "apply_import",
+    "can_undo",
     "last_import",
     "preview_import",
     "read_student_file",
@@ -51,10 +51,6 @@ __all__ = [
 ]
 
 CHUNK = 5000  # ids or values per IN (...) list; well under every database's parameter limit
-
-
-class FileRefused(DomainError):
-    """The whole file is refused; `message` says what to fix (translated). Nothing was changed."""
 
 
 class MassDeregistrationBlocked(DomainError):
@@ -101,24 +97,18 @@ def read_student_file(
     """Read and normalise the file. Raises FileRefused when it cannot be a student list of this school. A file
     whose key or last-name column is not recognised is returned with `.missing` set (the wizard lets the user
     choose the columns); preview and apply refuse it."""
-    try:
-        return read_file(
-            data,
-            filename,
-            school_code=school.code,
-            secondary=school.is_secondary,
-            mapping=mapping,
-            today=timezone.localdate(),
-        )
-    except ReadError as error:
-        raise FileRefused(error.message, code="file_refused")
+    return read_file(
+        data,
+        filename,
+        school_code=school.code,
+        secondary=school.is_secondary,
+        mapping=mapping,
+        today=timezone.localdate(),
+    )
 
 
 def _usable(result: ReadResult) -> ReadResult:
-    try:
-        require_usable(result)
-    except ReadError as error:
-        raise FileRefused(error.message, code="file_refused")
+    require_usable(result)  # raises FileRefused
     return result
 
 
@@ -581,6 +571,15 @@ def apply_import(
 def last_import(school: School) -> ImportRun | None:
     """The school's last applied import that has not been undone."""
     return ImportRun.objects.for_school(school).filter(undone_at__isnull=True).order_by("-created_at", "-id").first()
+
+
+def can_undo(run: ImportRun) -> bool:
+    """Only the school's last import, and only once, can be undone (checked again under the school's lock by
+    undo_last_import)."""
+    if run.undone_at is not None:
+        return False
+    last = last_import(run.school)
+    return last is not None and last.pk == run.pk
 
 
 def _referenced_patrons(ids: list[int]) -> set[int]:

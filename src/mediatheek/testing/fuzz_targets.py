@@ -34,7 +34,7 @@ def student(data: bytes) -> None:
     content = provider.ConsumeBytes(provider.remaining_bytes())
     try:
         files.read_file_in_process(content, filename, school_code="99ZZ00", today=dt.date(2026, 9, 1))
-    except readers.ReadError as error:
+    except readers.FileRefused as error:
         assert str(error.message).strip()
 
 

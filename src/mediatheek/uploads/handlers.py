@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers, StopUpload
+from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParser
 from django.template.defaultfilters import filesizeformat
 from django.utils.datastructures import MultiValueDict
@@ -77,8 +78,6 @@ class StudentFileUploadHandler(FileUploadHandler):
             name = self.file_name or ""
             refused = RefusedUpload(self.refusal, field_name=self.field_names[0], name=name, size=self.refused_size)
             files = MultiValueDict({self.field_names[0]: [refused]})
-            if self.request is not None:
-                self.request.upload_refusal = self.refusal  # type: ignore[attr-defined]
         return post, files
 
     def _too_large(self, size: int) -> str:
@@ -162,6 +161,11 @@ def use_memory_handler(request: Any, *, field_names: tuple[str, ...] = ("file",)
         request.upload_handlers = [StudentFileUploadHandler(request, field_names=field_names, max_bytes=max_bytes)]
 
 
-def upload_refusal(request: Any) -> str:
-    """Why the handler refused this request's upload ("" when it did not)."""
-    return str(getattr(request, "upload_refusal", "") or "")
+def upload_refusal(request: HttpRequest) -> str:
+    """Why the handler refused this request's upload ("" when it did not). Call after request.POST/FILES are read."""
+    if request.method != "POST":
+        return ""
+    for handler in request.upload_handlers:
+        if isinstance(handler, StudentFileUploadHandler):
+            return handler.refusal
+    return ""

@@ -26,6 +26,9 @@ from mediatheek.core.errors import DomainError, PermissionDeniedError
 from mediatheek.core.models import AuditEvent
 from mediatheek.core.schoolyear import school_year_label, school_year_of, school_year_start
 from mediatheek.schools.models import School
+from mediatheek.studentimport import services as engine
+from mediatheek.studentimport.files import ReadResult
+from mediatheek.studentimport.models import ImportRun
 from mediatheek.uploads import storage
 from mediatheek.uploads.models import StudentUpload, UploadReminder
 
@@ -44,18 +47,16 @@ def clean_filename(filename: str) -> str:
     return name.strip()[-200:] or "leerlingbestand"
 
 
-def check_student_file(*, school: School, data: bytes, filename: str, strict: bool = True) -> Any:
+def check_student_file(*, school: School, data: bytes, filename: str, strict: bool = True) -> ReadResult:
     """Read the file with the import engine; raise a DomainError that says what to fix when it is no student list.
 
     `strict` (the portal) also refuses a spreadsheet without a recognised student-number column; in the client the
     librarian can still choose that column in the wizard.
     """
-    from mediatheek.studentimport import services as engine
-
     result = engine.read_student_file(data=data, filename=filename, school=school)
     if not strict:
         return result
-    missing = list(getattr(result, "missing", []) or [])
+    missing = list(result.missing)
     if result.columns and (not result.mapping.get("student_number") or "student_number" in missing):
         raise DomainError(
             _(
@@ -201,6 +202,23 @@ def read_upload(*, upload: StudentUpload, by: User) -> bytes:
     return storage.read_decrypted(upload.stored_name)
 
 
+def read_upload_for_import(
+    *, upload: StudentUpload, by: User, mapping: dict[str, str | None] | None = None
+) -> ReadResult:
+    """The wizard's first step: the upload read with the import engine (its columns and what they were taken for).
+    Raises FileRefused when it cannot be a student list of the upload's school."""
+    data = read_upload(upload=upload, by=by)
+    return engine.read_student_file(data=data, filename=upload.filename, school=upload.school, mapping=mapping)
+
+
+def preview_upload(
+    *, upload: StudentUpload, by: User, mapping: dict[str, str | None] | None = None
+) -> engine.ImportPreview:
+    """The wizard's preview: what importing the upload would do, computed without writing."""
+    data = read_upload(upload=upload, by=by)
+    return engine.preview_import(school=upload.school, data=data, filename=upload.filename, mapping=mapping)
+
+
 def download_upload(*, upload: StudentUpload, by: User, request: HttpRequest | None = None) -> bytes:
     """The decrypted file for a download; every download is in the audit log."""
     data = read_upload(upload=upload, by=by)
@@ -299,7 +317,7 @@ def apply_upload(
     by: User,
     mapping: dict[str, str | None] | None = None,
     allow_mass_deregistration: bool = False,
-) -> Any:
+) -> ImportRun:
     """Import a school's upload once: claim it, apply it with the import engine, mark it imported; returns the run.
 
     A second request while the apply runs gets ImportBusy ("wordt al geïmporteerd"), one after it AlreadyImported
@@ -307,8 +325,6 @@ def apply_upload(
     while the claim is still this request's: if the claim expired and another request took the file over, this
     apply is rolled back, so a file is never applied twice. Any failure releases the claim.
     """
-    from mediatheek.studentimport import services as engine
-
     require_import_right(by)
     token = claim_upload(upload=upload)
     try:
@@ -340,12 +356,10 @@ def apply_upload(
     return run
 
 
-def undo_upload_import(*, run: Any, by: User) -> Any:
-    """Undo an import from the client: only while it is still the school's last import and not undone. The check
-    runs under the engine's school lock, so two undos at once undo it once (the second is refused) and never the
-    import before it. Its uploads are "received" again, in the same transaction."""
-    from mediatheek.studentimport import services as engine
-
+def undo_upload_import(*, run: ImportRun, by: User) -> ImportRun:
+    """Undo an import from the client: only while it is still the school's last import and not undone (the rule is
+    the engine's, `can_undo`). The check runs under the engine's school lock, so two undos at once undo it once (the
+    second is refused) and never the import before it. Its uploads are "received" again, in the same transaction."""
     require_import_right(by)
     with transaction.atomic():
         undone = engine.undo_last_import(school=run.school, by=by, run=run)
@@ -353,14 +367,14 @@ def undo_upload_import(*, run: Any, by: User) -> Any:
     return undone
 
 
-def mark_import_undone(*, run: Any) -> int:
+def mark_import_undone(*, run: ImportRun) -> int:
     """The import of these uploads was undone: they are "received" again (and may be imported again)."""
     return StudentUpload.objects.filter(import_run=run, state=StudentUpload.State.IMPORTED).update(
         state=StudentUpload.State.RECEIVED, imported_at=None, import_run=None
     )
 
 
-def remove_file(*, upload: StudentUpload, by: Any = None, reason: str = "purge") -> StudentUpload:
+def remove_file(*, upload: StudentUpload, by: User | None = None, reason: str = "purge") -> StudentUpload:
     """Delete the raw file; the record stays (name, size, hash, dates) as the school's history."""
     with transaction.atomic():
         name = upload.stored_name
@@ -439,8 +453,6 @@ def purge_orphans(*, now: dt.datetime | None = None, dry_run: bool = False) -> l
 
 def last_import_dates(schools: Iterable[School] | None = None) -> dict[int, dt.datetime]:
     """Per school id: when its last import (not undone) was applied."""
-    from mediatheek.studentimport.models import ImportRun
-
     runs = ImportRun.objects.filter(undone_at__isnull=True)
     if schools is not None:
         runs = runs.filter(school__in=list(schools))

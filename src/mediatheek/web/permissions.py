@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 
 from mediatheek.accounts.models import CLIENT_ROLES, Role
 from mediatheek.schools.models import School
+from mediatheek.web.requests import ClientRequest
 
 SESSION_SCHOOL_KEY = "client_school_id"
 
@@ -24,9 +25,9 @@ View = Callable[..., HttpResponse]
 
 def current_school(request: HttpRequest) -> School | None:
     """The school the client works on for this request (cached on the request)."""
-    if hasattr(request, "_current_school"):
-        cached: School | None = request._current_school
-        return cached
+    client_request = cast(ClientRequest, request)
+    if hasattr(client_request, "_current_school"):
+        return client_request._current_school
     user = request.user
     school: School | None = None
     if user.is_authenticated:
@@ -37,8 +38,22 @@ def current_school(request: HttpRequest) -> School | None:
                 school = School.objects.filter(active=True).order_by("name").first()
         else:
             school = user.school
-    request._current_school = school  # type: ignore[attr-defined]
+    client_request._current_school = school
     return school
+
+
+def switch_school(request: HttpRequest, school: School) -> None:
+    """Library staff work on `school` from now on: this request and the next ones (the session remembers it)."""
+    request.session[SESSION_SCHOOL_KEY] = school.pk
+    client_request = cast(ClientRequest, request)
+    client_request.school = school
+    client_request._current_school = school
+
+
+def forget_school(request: HttpRequest, school_pk: int) -> None:
+    """The school with `school_pk` is gone: library staff who worked on it go back to the default school."""
+    if request.session.get(SESSION_SCHOOL_KEY) == school_pk:
+        del request.session[SESSION_SCHOOL_KEY]
 
 
 # Volunteers (parents, pupils) work the desk: lend, return, renew, and look up the patron or the title that needs.
@@ -103,8 +118,10 @@ def client_view(roles: Iterable[str] = CLIENT_ROLES, *, needs_school: bool = Tru
             school = current_school(request)
             if needs_school and school is None:
                 raise PermissionDenied
-            request.school = school  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            # `needs_school=False` views may get None here (library staff before any school exists).
+            client_request = cast(ClientRequest, request)
+            client_request.school = school  # type: ignore[assignment]
+            return view(client_request, *args, **kwargs)
 
         return wrapper
 

@@ -13,9 +13,17 @@ class ClientRequest(HttpRequest):
 
     user: User
     school: School
+    # The school `current_school` found for this request (None: none); set once, read by later calls.
+    _current_school: School | None
 
 
 class PortalRequest(HttpRequest):
     """A request that passed `portal_view`: the school comes from the URL."""
 
     school: School
+
+
+class PortalLoginRequest(PortalRequest):
+    """A request that passed `portal_view` and `portal_login_required`: a portal login of the URL's school."""
+
+    user: User

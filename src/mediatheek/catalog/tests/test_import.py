@@ -12,8 +12,9 @@ from django.core.management import call_command
 
 from mediatheek.catalog.importing import apply_import, plan_import
 from mediatheek.catalog.models import Copy, Title
-from mediatheek.catalog.records import FileRefused, parse_avi, read_file, sort_name
+from mediatheek.catalog.records import parse_avi, read_file, sort_name
 from mediatheek.catalog.search import search_titles
+from mediatheek.core.errors import FileRefused
 from mediatheek.core.models import AuditEvent
 from mediatheek.testing.factories import CopyFactory, TitleFactory
 

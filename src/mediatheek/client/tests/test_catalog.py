@@ -161,7 +161,7 @@ def test_import_wizard_preview_then_apply(client, admin_a, school_a, settings, t
     body = client.get(reverse("client:catalog_import_preview")).content.decode()
     assert "Eerste" in body and "IMP1" in body
     assert Title.objects.count() == 0
-    client.post(reverse("client:catalog_import_preview"), {"apply": "1"})
+    client.post(reverse("client:catalog_import_apply"), {"apply": "1"})
     assert Title.objects.count() == 2
     assert set(Copy.objects.for_school(school_a).values_list("barcode", flat=True)) == {"IMP0", "IMP1"}
     assert client.get(reverse("client:catalog_import_preview")).status_code == 404
@@ -174,7 +174,7 @@ def test_import_csv_with_corrected_mapping(client, admin_a, school_a, settings, 
     upload.name = "lijst.csv"
     client.post(reverse("client:catalog_import"), {"file": upload})
     client.post(reverse("client:catalog_import_preview"), {"mapping": "1", "col0": "title", "col1": "authors"})
-    client.post(reverse("client:catalog_import_preview"), {"apply": "1"})
+    client.post(reverse("client:catalog_import_apply"), {"apply": "1"})
     assert Title.objects.get().authors == "Jan Jansen"
 
 

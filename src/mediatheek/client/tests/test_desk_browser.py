@@ -74,7 +74,7 @@ def test_a_busy_desk_with_only_the_scanner(page, desk_data, screenshot):
         assert focus_in_scan_field(page)
         assert page.locator("#loan-count").inner_text().startswith(f"Te leen: {number + 1} boeken")
     # The fourth book reached the limit: the badge above the scan field says so at once, without a reload.
-    expect(page.locator("#desk-attention")).to_contain_text("Maximum bereikt: 4 boeken.")
+    expect(page.locator("#desk-attention")).to_contain_text("Sanne de Lezer heeft al 4 boeken te leen; meer mag niet")
     screenshot(page, "02-drie-boeken-uitgeleend")
     assert Loan.objects.filter(patron=pupil, returned_at__isnull=True).count() == 4
 

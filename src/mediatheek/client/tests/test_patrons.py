@@ -231,3 +231,30 @@ def test_group_list_page_of_another_school_by_id(client, admin_a, school_b):
     client.force_login(admin_a)
     body = client.get(reverse("client:patron_list"), {"groep": group.pk}).content.decode()
     assert "Betaleerling" not in body and "Groep Geheim" not in body
+
+
+@pytest.mark.django_db
+def test_patron_page_lists_open_reservations_with_a_link_to_the_desk(client, admin_a, volunteer_a, school_a, school_b):
+    from mediatheek.catalog.models import Copy
+    from mediatheek.circulation import services as circulation
+
+    patron = PatronFactory(school=school_a)
+    waiting = circulation.place_reservation(
+        title=CopyFactory(school=school_a, status=Copy.Status.LENT, title__title="Wachtboek").title,
+        patron=patron,
+        by=None,
+    )
+    closed = circulation.place_reservation(
+        title=CopyFactory(school=school_a, status=Copy.Status.LENT, title__title="Geannuleerdboek").title,
+        patron=patron,
+        by=None,
+    )
+    circulation.cancel_reservation(reservation=closed, by=None)
+    for user in (admin_a, volunteer_a):
+        client.force_login(user)
+        body = client.get(reverse("client:patron_detail", args=[patron.pk])).content.decode()
+        assert "Reserveringen" in body and "Wachtboek" in body and "Geannuleerdboek" not in body
+        assert reverse("client:desk_patron", args=[patron.pk]) in body
+    assert waiting.status == "waiting"
+    empty = PatronFactory(school=school_a)
+    assert "Geen reserveringen." in client.get(reverse("client:patron_detail", args=[empty.pk])).content.decode()

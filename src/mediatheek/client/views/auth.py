@@ -15,7 +15,8 @@ from mediatheek.accounts.models import User
 from mediatheek.accounts.services import TooManyWrongPasswords, WrongCurrentPassword, change_password
 from mediatheek.core.errors import DomainError
 from mediatheek.schools.models import School
-from mediatheek.web.permissions import SESSION_SCHOOL_KEY, client_view
+from mediatheek.web import permissions
+from mediatheek.web.permissions import client_view
 from mediatheek.web.requests import ClientRequest
 
 
@@ -73,7 +74,7 @@ def switch_school(request: ClientRequest) -> HttpResponse:
     school_id = request.POST.get("school", "")
     school = School.objects.filter(pk=int(school_id)).first() if school_id.isdigit() else None
     if school is not None:
-        request.session[SESSION_SCHOOL_KEY] = school.pk
+        permissions.switch_school(request, school)
     next_url = request.POST.get("next") or "/client/"
     if not next_url.startswith("/client/"):
         next_url = "/client/"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from mediatheek.core.errors import DomainError
 from mediatheek.core.params import int_or_none
-from mediatheek.patrons import pdf, services
+from mediatheek.patrons import pdf, queries, services
 from mediatheek.patrons.models import Group, Patron
 from mediatheek.studentimport.models import ImportRun
 from mediatheek.web.permissions import managers
@@ -93,28 +93,13 @@ def login_letters(request: ClientRequest) -> HttpResponse:
             error = str(problem.message)
         else:
             if issued:
-                if issued.conflicts:
-                    # Shown on the next page of the client (the PDF itself cannot carry it).
+                if issued.conflicts:  # shown on the next page of the client (the PDF itself cannot carry it)
                     messages.warning(request, issued.conflict_message())
                 return _letters_pdf(request, issued, group, portal_url)
             error = issued.conflict_message()
-    conflicts = services.login_conflicts(students)
-    skipped = [patron for patron in students if patron.pk in conflicts]
-    return render(
-        request,
-        "client/patrons/letters.html",
-        {
-            "group": group,
-            "patrons": students,
-            "with_login": students.filter(account__isnull=False).count(),
-            "skipped": skipped,
-            "skipped_message": services.PortalLogins(conflicts=skipped).conflict_message(),
-            "portal_url": portal_url,
-            "error": error,
-            "title": _("Inlogbrieven"),
-        },
-        status=400 if error else 200,
-    )
+    preview = queries.letters_preview(students)
+    context = {"group": group, "preview": preview, "portal_url": portal_url, "error": error, "title": _("Inlogbrieven")}
+    return render(request, "client/patrons/letters.html", context, status=400 if error else 200)
 
 
 def _letters_pdf(

@@ -18,54 +18,37 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mediatheek.catalog import services
+from mediatheek.catalog import queries, services
 from mediatheek.catalog.forms import CopyScanForm, IsbnScanForm, TitleForm, WithdrawForm
 from mediatheek.catalog.models import AVI_LEVELS, AgeCode, Copy, Title
-from mediatheek.catalog.search import GONE, availability, search_titles
+from mediatheek.catalog.search import GONE
+from mediatheek.circulation import queries as circulation_queries
 from mediatheek.core.errors import DomainError
 from mediatheek.web.permissions import desk, managers
 from mediatheek.web.requests import ClientRequest
 
-PAGE_SIZE = 25
 COPY_FIELDS_KEY = "catalog_copy_defaults"
 
 
 @desk
 def catalog_search(request: ClientRequest) -> HttpResponse:
     """Search by title, author, ISBN, series or subject; a scanned copy barcode opens its title."""
-    school = request.school
-    query = request.GET.get("q", "").strip()
-    scope = request.GET.get("bereik", "school")
-    if query:
-        copy = Copy.objects.for_school(school).filter(barcode__iexact=query).first()
-        if copy is not None:
-            return redirect("client:catalog_title", copy.title_id)
-    filters = {key: request.GET.get(key, "") for key in ("age_code", "avi_level")}
-    try:
-        page_number = max(1, int(request.GET.get("pagina", "1")))
-    except ValueError:
-        page_number = 1
-    results = search_titles(
-        query,
-        school=school if scope != "alle" else None,
-        filters=filters,
-        limit=PAGE_SIZE,
-        offset=(page_number - 1) * PAGE_SIZE,
-    )
-    info = availability(results.titles, school)
-    rows = [(title, info[title.pk]) for title in results.titles]
-    pages = max(1, (results.total + PAGE_SIZE - 1) // PAGE_SIZE)
+    params = queries.SearchParams.of(request.GET)
+    title_id = queries.copy_title_id(request.school, params.query)
+    if title_id is not None:
+        return redirect("client:catalog_title", title_id)
+    found = queries.search_page(request.school, params)
     return render(
         request,
         "client/catalog/search.html",
         {
-            "q": query,
-            "scope": scope,
-            "filters": filters,
-            "results": results,
-            "rows": rows,
-            "page_number": page_number,
-            "pages": pages,
+            "q": params.query,
+            "scope": params.scope,
+            "filters": params.filters,
+            "results": found.results,
+            "rows": circulation_queries.title_rows(found.results.titles, request.school),
+            "page_number": params.page_number,
+            "pages": found.pages,
             "age_codes": AgeCode.choices,
             "avi_levels": AVI_LEVELS,
             "can_manage": request.user.can_manage_school,
@@ -197,41 +180,35 @@ def copy_status(request: ClientRequest, pk: int) -> HttpResponse:
 def withdraw(request: ClientRequest) -> HttpResponse:
     """Afschrijven: the copies ticked on a title's page, or scanned here, with one reason."""
     form = WithdrawForm(request.POST or None)
-    not_found: list[str] = []
     if request.method == "POST" and form.is_valid():
-        ids = [int(v) for v in request.POST.getlist("copy") if v.isdigit()]
-        copies = list(Copy.objects.for_school(request.school).filter(pk__in=ids))
-        scanned, not_found = services.copies_by_barcodes(request.school, form.cleaned_data["barcodes"].splitlines())
-        copies += [c for c in scanned if c.pk not in ids]
+        data = form.cleaned_data
+        chosen = queries.withdraw_selection(request.school, request.POST.getlist("copy"), data["barcodes"])
+        withdrawn = _withdraw(request, chosen, data["reason"])
         back = request.POST.get("next", "")
-        if not copies and not not_found:
-            messages.error(request, _("Kies of scan de exemplaren die u wilt afschrijven."))
-        elif not_found:
-            messages.error(
-                request,
-                _("Niet gevonden bij deze school: %(barcodes)s") % {"barcodes": ", ".join(not_found)},
-            )
-        else:
-            try:
-                count = services.withdraw_copies(
-                    school=request.school, copies=copies, reason=form.cleaned_data["reason"], by=request.user
-                )
-            except DomainError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("%(n)d exemplaren afgeschreven.") % {"n": count})
-                if back.startswith("/client/"):
-                    return redirect(back)
-                return redirect("client:catalog_withdraw")
         if back.startswith("/client/"):
             return redirect(back)
-    recent = (
-        Copy.objects.for_school(request.school)
-        .filter(status=Copy.Status.WITHDRAWN)
-        .select_related("title")
-        .order_by("-withdrawn_on", "-pk")[:20]
-    )
-    return render(request, "client/catalog/withdraw.html", {"form": form, "recent": recent})
+        if withdrawn:
+            return redirect("client:catalog_withdraw")
+    context = {"form": form, "recent": queries.recent_withdrawals(request.school)}
+    return render(request, "client/catalog/withdraw.html", context)
+
+
+def _withdraw(request: ClientRequest, chosen: queries.WithdrawSelection, reason: str) -> bool:
+    """Withdraw the chosen copies, or say why not (nothing chosen, a barcode not found, a lent copy)."""
+    if chosen.not_found:
+        not_found = ", ".join(chosen.not_found)
+        messages.error(request, _("Niet gevonden bij deze school: %(barcodes)s") % {"barcodes": not_found})
+        return False
+    if not chosen.copies:
+        messages.error(request, _("Kies of scan de exemplaren die u wilt afschrijven."))
+        return False
+    try:
+        count = services.withdraw_copies(school=request.school, copies=chosen.copies, reason=reason, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, _("%(n)d exemplaren afgeschreven.") % {"n": count})
+    return True
 
 
 @managers

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import time
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from mediatheek.catalog import services
+from mediatheek.catalog import import_drafts, importing, services
 from mediatheek.catalog.exports import export_catalogue
 from mediatheek.catalog.forms import (
     ImportUploadForm,
@@ -25,20 +21,17 @@ from mediatheek.catalog.forms import (
     StocktakeScanForm,
     StocktakeStartForm,
     mapping_choices,
+    mapping_from_post,
 )
-from mediatheek.catalog.importing import apply_import, plan_import
+from mediatheek.catalog.import_drafts import ImportDraft
 from mediatheek.catalog.labels import labels_pdf
 from mediatheek.catalog.models import Copy, Stocktake
-from mediatheek.catalog.records import FileRefused, read_file
-from mediatheek.core import audit
-from mediatheek.core.errors import DomainError
+from mediatheek.core.errors import DomainError, FileRefused
 from mediatheek.core.exports import CSV, XLSX, download
 from mediatheek.uploads.handlers import upload_refusal, use_memory_handler
 from mediatheek.web.permissions import managers
 from mediatheek.web.requests import ClientRequest
 
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
-IMPORT_SESSION_KEY = "catalog_import"
 MAX_LABELS = 2000
 
 # ---------------------------------------------------------------------------------------------- labels
@@ -94,34 +87,24 @@ def export(request: ClientRequest) -> HttpResponse:
 
 
 # ---------------------------------------------------------------------------------------------- import
+# The same steps as the student import (imports.py): upload → columns (here on the preview page, for a tabular file)
+# → preview → apply → result (a message, and the catalogue). The file between the steps is this session's draft
+# (catalog.import_drafts; `_draft`); the rules and the writing are catalog.importing's.
 
 
-def _import_dir() -> Path:
-    folder = Path(getattr(settings, "CATALOG_IMPORT_DIR", settings.DATA_DIR / "catalog-imports"))
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - 24 * 3600
-    for old in folder.glob("*.bin"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    return folder
-
-
-def _pending(request: ClientRequest) -> tuple[dict[str, str], Path]:
-    """The uploaded file this user is importing for this school, or 404."""
-    pending = request.session.get(IMPORT_SESSION_KEY) or {}
-    if not pending or pending.get("school") != request.school.pk:
-        raise Http404
-    path = _import_dir() / f"{pending['token']}.bin"
-    if not path.exists():
-        raise Http404
-    return pending, path
+def _draft(request: ClientRequest) -> ImportDraft:
+    """The file this session is importing for this school, or 404."""
+    try:
+        return import_drafts.load_draft(request.session, school_id=request.school.pk, user_id=request.user.pk)
+    except import_drafts.DraftNotFound:
+        raise Http404 from None
 
 
 @csrf_exempt  # only so the upload handler can be swapped first; the inner view is csrf_protect-ed
 @managers
 def import_upload(request: ClientRequest) -> HttpResponse:
-    # One file, in the field "file", of at most MAX_IMPORT_BYTES: nothing else is read or buffered.
-    use_memory_handler(request, field_names=("file",), max_bytes=MAX_IMPORT_BYTES)
+    # One file, in the field "file", of at most MAX_FILE_BYTES: nothing else is read or buffered.
+    use_memory_handler(request, field_names=("file",), max_bytes=importing.MAX_FILE_BYTES)
     return _import_upload(request)
 
 
@@ -134,101 +117,67 @@ def _import_upload(request: ClientRequest) -> HttpResponse:
         form.errors["file"] = form.error_class([refusal])
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            form.add_error("file", _("Het bestand is te groot (meer dan 50 MB)."))
+        try:
+            importing.receive_file(
+                request.session,
+                school=request.school,
+                by=request.user,
+                filename=upload.name or "",
+                content=upload.read(importing.MAX_FILE_BYTES + 1),
+                with_copies=bool(form.cleaned_data["with_copies"]),
+                request=request,
+            )
+        except FileRefused as error:
+            form.add_error("file", str(error))
         else:
-            content = upload.read()
-            try:
-                read_file(content)
-            except FileRefused as error:
-                form.add_error("file", str(error))
-            else:
-                token = secrets.token_urlsafe(16)
-                (_import_dir() / f"{token}.bin").write_bytes(content)
-                request.session[IMPORT_SESSION_KEY] = {
-                    "token": token,
-                    "school": request.school.pk,
-                    "name": upload.name[:100],
-                    "with_copies": bool(form.cleaned_data["with_copies"]),
-                }
-                audit.record(
-                    "catalog.import_upload",
-                    actor=request.user,
-                    school=request.school,
-                    summary=upload.name[:100],
-                    request=request,
-                )
-                return redirect("client:catalog_import_preview")
+            return redirect("client:catalog_import_preview")
     return render(request, "client/catalog/import_upload.html", {"form": form})
-
-
-def _mapping_from_post(request: ClientRequest, columns: list[str]) -> dict[str, str] | None:
-    if "mapping" not in request.POST:
-        return None
-    mapping = {}
-    for index, column in enumerate(columns):
-        value = request.POST.get(f"col{index}", "")
-        if value:
-            mapping[column] = value
-    return mapping
 
 
 @managers
 def import_preview(request: ClientRequest) -> HttpResponse:
-    pending, path = _pending(request)
-    content = path.read_bytes()
-    with_copies = bool(pending.get("with_copies"))
-    mapping: dict[str, str] | None = pending.get("mapping")  # type: ignore[assignment]
+    """The plan, computed without writing; a POST with "mapping" reads the file again with the columns chosen."""
+    draft = _draft(request)
+    choose = request.method == "POST" and "mapping" in request.POST
     try:
-        read = read_file(content, mapping)
-        if request.method == "POST" and "mapping" in request.POST:
-            mapping = _mapping_from_post(request, read.columns)
-            with_copies = request.POST.get("with_copies") == "on"
-            read = read_file(content, mapping)
+        preview = importing.preview_draft(
+            draft,
+            school=request.school,
+            choice=mapping_from_post(request.POST, draft.columns) if choose else None,
+            with_copies=request.POST.get("with_copies") == "on" if choose else None,
+        )
     except FileRefused as error:
         messages.error(request, str(error))
-        if mapping is not None:
-            pending.pop("mapping", None)
-            request.session[IMPORT_SESSION_KEY] = pending
         return redirect("client:catalog_import")
-    pending["mapping"] = read.mapping if read.columns else None  # type: ignore[assignment]
-    pending["with_copies"] = with_copies  # type: ignore[assignment]
-    request.session[IMPORT_SESSION_KEY] = pending
-    plan = plan_import(read, school=request.school, with_copies=with_copies)
-    if request.method == "POST" and "apply" in request.POST:
-        outcome = apply_import(plan, school=request.school, by=request.user, filename=pending["name"])
-        path.unlink(missing_ok=True)
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        messages.success(
-            request,
-            _(
-                "Import klaar: %(new)d nieuwe titels, %(matched)d bekende titels, %(copies)d exemplaren, "
-                "%(rejected)d afgewezen."
-            )
-            % {"new": outcome.new, "matched": outcome.matched, "copies": outcome.copies, "rejected": outcome.rejected},
-        )
-        return redirect(reverse("client:catalog_search") + "?q=")
-    columns = [(index, column, (read.mapping or {}).get(column, "")) for index, column in enumerate(read.columns)]
-    return render(
+    context = {"preview": preview, "plan": preview.plan, "choices": mapping_choices()}
+    return render(request, "client/catalog/import_preview.html", context)
+
+
+@managers
+@require_POST
+def import_apply(request: ClientRequest) -> HttpResponse:
+    """Import the draft as previewed, in one transaction; the draft is discarded."""
+    draft = _draft(request)
+    try:
+        outcome = importing.apply_draft(request.session, draft, school=request.school, by=request.user)
+    except FileRefused as error:
+        messages.error(request, str(error))
+        return redirect("client:catalog_import")
+    messages.success(
         request,
-        "client/catalog/import_preview.html",
-        {
-            "plan": plan,
-            "name": pending["name"],
-            "columns": columns,
-            "choices": mapping_choices(),
-            "with_copies": with_copies,
-            "shown": plan.records[:500],
-        },
+        _(
+            "Import klaar: %(new)d nieuwe titels, %(matched)d bekende titels, %(copies)d exemplaren, "
+            "%(rejected)d afgewezen."
+        )
+        % {"new": outcome.new, "matched": outcome.matched, "copies": outcome.copies, "rejected": outcome.rejected},
     )
+    return redirect(reverse("client:catalog_search") + "?q=")
 
 
 @managers
 @require_POST
 def import_cancel(request: ClientRequest) -> HttpResponse:
-    pending = request.session.pop(IMPORT_SESSION_KEY, None) or {}
-    if pending.get("token"):
-        (_import_dir() / f"{pending['token']}.bin").unlink(missing_ok=True)
+    import_drafts.discard_draft(request.session)
     messages.info(request, _("Import geannuleerd; er is niets veranderd."))
     return redirect("client:catalog_import")
 

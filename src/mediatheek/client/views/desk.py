@@ -7,11 +7,9 @@ Forms post normally and redirect (works without JS); with htmx the same POST ans
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,18 +18,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mediatheek.catalog.models import Copy, Title
-from mediatheek.circulation import rules, services
+from mediatheek.catalog import queries as catalog_queries
+from mediatheek.catalog.models import Copy
+from mediatheek.circulation import queries, services
 from mediatheek.circulation.models import Loan, Reservation
 from mediatheek.core.errors import DomainError
+from mediatheek.patrons import queries as patron_queries
 from mediatheek.patrons.models import Patron
 from mediatheek.web.permissions import desk, managers
 from mediatheek.web.requests import ClientRequest
 
 FEEDBACK_KEY = "desk_feedback"
-RETURN_LOG_LENGTH = 8
 
 
 def _feedback(level: str, text: str, *, title: str = "", confirm: str = "", button: str = "") -> dict[str, str]:
@@ -63,85 +62,47 @@ def _pop_feedback(request: ClientRequest) -> dict[str, str] | None:
     return feedback
 
 
+def _open_patron(request: ClientRequest, patron: Patron) -> HttpResponse:
+    """A card scanned in a copy field: the desk switches to that patron (htmx: the whole page)."""
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("client:desk_patron", args=[patron.pk])
+        return response
+    return redirect("client:desk_patron", pk=patron.pk)
+
+
+def _unknown(code: str) -> dict[str, str]:
+    return _feedback("error", _("Onbekend boeknummer: %(code)s") % {"code": code})
+
+
 def _return_feedback(result: services.CheckInResult, *, from_card_field: bool = False) -> dict[str, str]:
-    title = result.copy.title.title
-    parts = []
+    returned = _("Ingeleverd: %(title)s") % {"title": result.copy.title.title}
+    level, parts = _return_outcome(result)
     if from_card_field:
-        parts.append(_("Dit was een boek, geen pas: het is ingeleverd."))
+        parts.insert(0, _("Dit was een boek, geen pas: het is ingeleverd."))
+    if result.hold is None:
+        return _feedback(level, " ".join(parts), title=returned)
+    # The one thing the desk must not miss: say it first, in the heading.
+    until = services.day_label(result.hold.hold_until or timezone.localdate())
+    parts = [returned + ".", *parts, _("Gereserveerd; apart tot en met %(date)s.") % {"date": until}]
+    hold_title = _("Apart leggen voor %(who)s") % {"who": services.patron_label(result.hold.patron)}
+    return _feedback("hold", " ".join(parts), title=hold_title)
+
+
+def _return_outcome(result: services.CheckInResult) -> tuple[str, list[str]]:
+    """The level of a return's feedback and what it says about the loan: not lent, on time, or late (and a fine)."""
     if result.loan is None:
-        parts.append(_("Dit boek was niet uitgeleend."))
-        level = "info"
-    else:
-        who = services.patron_label(result.patron)
-        if result.late:
-            parts.append(
-                ngettext(
-                    "Geleend door %(who)s. %(days)d dag te laat.",
-                    "Geleend door %(who)s. %(days)d dagen te laat.",
-                    result.days_late,
-                )
-                % {"who": who, "days": result.days_late}
-            )
-            if result.fine:
-                parts.append(_("Boete: € %(fine)s.") % {"fine": f"{result.fine:.2f}".replace(".", ",")})
-            level = "warning"
-        else:
-            parts.append(_("Geleend door %(who)s. Op tijd.") % {"who": who})
-            level = "success"
-    returned = _("Ingeleverd: %(title)s") % {"title": title}
-    if result.hold is not None:
-        # The one thing the desk must not miss: say it first, in the heading.
-        parts.insert(0, returned + ".")
-        parts.append(
-            _("Gereserveerd; apart tot en met %(date)s.")
-            % {"date": services.day_label(result.hold.hold_until or timezone.localdate())}
-        )
-        hold_title = _("Apart leggen voor %(who)s") % {"who": services.patron_label(result.hold.patron)}
-        return _feedback("hold", " ".join(parts), title=hold_title)
-    return _feedback(level, " ".join(parts), title=returned)
-
-
-def _return_entry(result: services.CheckInResult) -> dict[str, Any]:
-    return {
-        "barcode": result.copy.barcode,
-        "title": result.copy.title.title,
-        "who": services.patron_label(result.patron) if result.loan else "",
-        "late": result.days_late,
-        "hold": services.patron_label(result.hold.patron) if result.hold else "",
-        "lent": result.loan is not None,
-    }
-
-
-def _recent_returns(request: ClientRequest) -> list[dict[str, Any]]:
-    """The running list on the Inleveren screen: what this desk account returned in the last hours."""
-    since = timezone.now() - dt.timedelta(hours=8)
-    loans = list(
-        Loan.objects.for_school(request.school)
-        .filter(checked_in_by=request.user, returned_at__gte=since)
-        .select_related("copy__title", "patron__group")
-        .order_by("-returned_at")[:RETURN_LOG_LENGTH]
+        return "info", [_("Dit boek was niet uitgeleend.")]
+    who = services.patron_label(result.patron)
+    if not result.late:
+        return "success", [_("Geleend door %(who)s. Op tijd.") % {"who": who}]
+    late = ngettext(
+        "Geleend door %(who)s. %(days)d dag te laat.", "Geleend door %(who)s. %(days)d dagen te laat.", result.days_late
     )
-    holds = {
-        reservation.held_copy_id: reservation
-        for reservation in Reservation.objects.filter(
-            held_copy__in=[loan.copy_id for loan in loans], status=Reservation.Status.READY
-        ).select_related("patron__group")
-    }
-    entries = []
-    for loan in loans:
-        hold = holds.get(loan.copy_id)
-        returned_on = timezone.localdate(loan.returned_at) if loan.returned_at else timezone.localdate()
-        entries.append(
-            {
-                "barcode": loan.copy.barcode,
-                "title": loan.copy.title.title,
-                "who": services.patron_label(loan.patron),
-                "late": max((returned_on - loan.due_date).days, 0),
-                "hold": services.patron_label(hold.patron) if hold else "",
-                "lent": True,
-            }
-        )
-    return entries
+    parts = [late % {"who": who, "days": result.days_late}]
+    if result.fine:
+        parts.append(_("Boete: € %(fine)s.") % {"fine": f"{result.fine:.2f}".replace(".", ",")})
+    return "warning", parts
 
 
 # --- Uitlenen: the start screen (scan a card) -----------------------------------------------------------------
@@ -149,15 +110,8 @@ def _recent_returns(request: ClientRequest) -> list[dict[str, Any]]:
 
 @desk
 def start(request: ClientRequest) -> HttpResponse:
-    matches: list[Patron] = []
     query = services.clean_code(request.GET.get("q", ""))
-    if query:
-        matches = list(
-            Patron.objects.for_school(request.school)
-            .filter(status=Patron.Status.ACTIVE)
-            .filter(Q(last_name__icontains=query) | Q(first_name__icontains=query))
-            .select_related("group")[:25]
-        )
+    matches = patron_queries.desk_name_search(request.school, query)
     return render(
         request,
         "client/desk/start.html",
@@ -194,66 +148,22 @@ def _render_start(request: ClientRequest, feedback: dict[str, str] | None) -> Ht
 # --- The patron's desk screen --------------------------------------------------------------------------------
 
 
-def _patron_context(
-    request: ClientRequest,
-    patron: Patron,
-    feedback: dict[str, str] | None,
-    rule: rules.EffectiveRule | None = None,
-) -> dict[str, Any]:
-    loans = list(services.open_loans(patron))
-    if rule is None or rule.max_loans_per_material:
-        rule = rules.resolve(patron=patron)
+def _patron_context(request: ClientRequest, patron: Patron, feedback: dict[str, str] | None) -> dict[str, Any]:
+    screen = queries.desk_patron(patron)
     return {
-        "patron": patron,
-        "loans": loans,
-        "loan_count": len(loans),
-        "rule": rule,
-        "today": timezone.localdate(),
-        "feedback": feedback,
-        **_attention_context(request, patron, loans, rule),
-    }
-
-
-def _attention_context(
-    request: ClientRequest, patron: Patron, loans: list[Loan], rule: rules.EffectiveRule
-) -> dict[str, Any]:
-    """What the patron's screen points out above the scan field, and the reservations list."""
-    today = timezone.localdate()
-    reservations = list(services.open_reservations(patron))
-    attention: list[tuple[str, str]] = []
-    if not patron.is_active:
-        attention.append(("error", _("Uitgeschreven: kan niet lenen.")))
-    if patron.blocked_reason:
-        attention.append(("error", _("Geblokkeerd: %(reason)s") % {"reason": patron.blocked_reason}))
-    overdue = [loan for loan in loans if loan.due_date < today]
-    if overdue:
-        attention.append(
-            (
-                "warning",
-                ngettext("%(count)d boek te laat.", "%(count)d boeken te laat.", len(overdue))
-                % {"count": len(overdue)},
-            )
-        )
-    if len(loans) >= rule.max_loans:
-        attention.append(("warning", _("Maximum bereikt: %(max)d boeken.") % {"max": rule.max_loans}))
-    for reservation in reservations:
-        if reservation.status == Reservation.Status.READY:
-            attention.append(("info", _("Reservering ligt klaar: %(title)s") % {"title": reservation.title.title}))
-    return {
-        "attention": attention,
-        "reservations": reservations,
-        "reservation_limit": rule.max_reservations,
+        "patron": screen.patron,
+        "loans": screen.loans,
+        "loan_count": screen.loan_count,
+        "rule": screen.rule,
+        "today": screen.today,
+        "attention": screen.attention,
         "can_reserve": request.user.can_manage_school,
+        "feedback": feedback,
     }
 
 
-def _render_patron(
-    request: ClientRequest,
-    patron: Patron,
-    feedback: dict[str, str] | None,
-    rule: rules.EffectiveRule | None = None,
-) -> HttpResponse:
-    return render(request, "client/desk/_patron_main.html", _patron_context(request, patron, feedback, rule))
+def _render_patron(request: ClientRequest, patron: Patron, feedback: dict[str, str] | None) -> HttpResponse:
+    return render(request, "client/desk/_patron_main.html", _patron_context(request, patron, feedback))
 
 
 def _patron(request: ClientRequest, pk: int) -> Patron:
@@ -276,57 +186,53 @@ def patron_scan(request: ClientRequest, pk: int) -> HttpResponse:
     patron, copy = services.find_patron_and_copy(request.school, pk, code)
     if patron is None:
         raise Http404
-    url = reverse("client:desk_patron", args=[patron.pk])
+    if code and copy is None and (other := services.find_patron(request.school, code)) is not None:
+        return _open_patron(request, other)  # the next pupil scanned their card
     context: dict[str, Any] = {"patron": patron, "today": timezone.localdate()}
+    feedback = None
+    if copy is not None:
+        feedback, lent = _lend(request, patron, copy)
+        context.update(lent)
+    elif code:
+        feedback = _unknown(code)
 
     def panel(fb: dict[str, str] | None) -> HttpResponse:
         # htmx: only the scan panel; a new loan rides along as a table row and the new count (out of band).
         return _fragment(request, "client/desk/_scan_panel.html", {**context, "feedback": fb})
 
-    if not code:
-        return _respond(request, url, None, panel)
-    if copy is None:
-        other = services.find_patron(request.school, code)
-        if other is not None:  # the next pupil scanned their card
-            if _is_htmx(request):
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = reverse("client:desk_patron", args=[other.pk])
-                return response
-            return redirect("client:desk_patron", pk=other.pk)
-        return _respond(request, url, _feedback("error", _("Onbekend boeknummer: %(code)s") % {"code": code}), panel)
+    return _respond(request, reverse("client:desk_patron", args=[patron.pk]), feedback, panel)
+
+
+def _lend(request: ClientRequest, patron: Patron, copy: Copy) -> tuple[dict[str, str], dict[str, Any]]:
+    """Lend the copy: the feedback, and for a loan what the panel sends along (the row, the count, the badges)."""
     # The same barcode scanned again after a question ("scan nog een keer") is the confirmation.
     confirmed = request.POST.get("confirm", "") == copy.barcode
     try:
-        loan = services.check_out(copy=copy, patron=patron, by=request.user, confirmed=confirmed, school=request.school)
+        loan, precheck = services.lend(
+            copy=copy, patron=patron, by=request.user, confirmed=confirmed, school=request.school
+        )
     except services.ConfirmationRequired as question:
-        lent_to_other = question.code == "lent_to_other"
-        feedback = _feedback(
-            "warning",
-            str(question),
-            title=copy.title.title,
-            confirm=copy.barcode,
-            button=_("Ja, inleveren en uitlenen") if lent_to_other else _("Ja, toch uitlenen"),
-        )
+        button = _("Ja, inleveren en uitlenen") if question.code == "lent_to_other" else _("Ja, toch uitlenen")
+        return _feedback("warning", str(question), title=copy.title.title, confirm=copy.barcode, button=button), {}
     except DomainError as error:
-        feedback = _feedback("error", str(error), title=copy.title.title)
-    else:
-        precheck: services.Precheck = getattr(loan, "precheck", services.Precheck())
-        rule = precheck.rule
-        if rule is None or rule.max_loans_per_material:
-            rule = rules.resolve(patron=patron)
-        loan.copy = copy
-        context.update(new_loan=loan, loan_count=precheck.patron_loan_count + 1, rule=rule)
-        if precheck.patron_loan_count + 1 >= rule.max_loans or precheck.own_reservation is not None:
-            # What the screen points out changed ("maximum bereikt", a collected reservation): send it along.
-            # Only then: the usual scan changes none of it and stays without these two queries.
-            loans = list(services.open_loans(patron))
-            context.update(refresh_attention=True, **_attention_context(request, patron, loans, rule))
-        notes = [str(note) for note in precheck.notes]
-        text = _("Inleveren op %(date)s.") % {"date": services.day_label(loan.due_date)}
-        feedback = _feedback(
-            "success", " ".join([text, *notes]), title=_("Uitgeleend: %(title)s") % {"title": copy.title.title}
-        )
-    return _respond(request, url, feedback, panel)
+        return _feedback("error", str(error), title=copy.title.title), {}
+    loan.copy = copy
+    text = _("Inleveren op %(date)s.") % {"date": services.day_label(loan.due_date)}
+    title = _("Uitgeleend: %(title)s") % {"title": copy.title.title}
+    feedback = _feedback("success", " ".join([text, *map(str, precheck.notes)]), title=title)
+    return feedback, _lent_context(request, patron, loan, precheck)
+
+
+def _lent_context(request: ClientRequest, patron: Patron, loan: Loan, precheck: services.Precheck) -> dict[str, Any]:
+    rule = queries.general_rule(patron, precheck.rule)
+    count = precheck.patron_loan_count + 1
+    context: dict[str, Any] = {"new_loan": loan, "loan_count": count, "rule": rule}
+    if count >= rule.max_loans or precheck.own_reservation is not None:
+        # What the screen points out changed (the limit reached, a collected reservation): send it along. Only
+        # then: the usual scan changes none of it and stays without these two queries.
+        attention = queries.attention(patron, list(services.open_loans(patron)), rule, timezone.localdate())
+        context.update(refresh_attention=True, attention=attention, can_reserve=request.user.can_manage_school)
+    return context
 
 
 @desk
@@ -377,55 +283,40 @@ def reserve(request: ClientRequest, pk: int) -> HttpResponse:
     """Find a title by barcode, ISBN or words of its title, and put the patron in its queue."""
     patron = _patron(request, pk)
     if request.method == "POST":
-        # The form sends a title's id; anything else (words, NUL, a number beyond the database's range) is refused
-        # here, before the database sees it.
-        title_id = services.valid_id(request.POST.get("title", ""))
-        if title_id is None:
-            request.session[FEEDBACK_KEY] = _feedback("error", _("Kies een titel uit de lijst."))
-            return redirect("client:desk_reserve", pk=patron.pk)
-        title = get_object_or_404(Title.objects.filter(copies__school=request.school).distinct(), pk=title_id)
-        try:
-            reservation = services.place_reservation(title=title, patron=patron, by=request.user)
-            text = _("Plaats in de wachtrij: %(position)d.") % {"position": services.queue_position(reservation)}
-            on_shelf = Copy.objects.for_school(request.school).filter(title=title, status=Copy.Status.AVAILABLE)
-            if on_shelf.exists():
-                text += " " + _("Er staat een exemplaar op de plank: %(barcodes)s.") % {
-                    "barcodes": ", ".join(on_shelf.values_list("barcode", flat=True)[:3])
-                }
-            request.session[FEEDBACK_KEY] = _feedback(
-                "success", text, title=_("Gereserveerd: %(title)s") % {"title": title.title}
-            )
-            return redirect("client:desk_patron", pk=patron.pk)
-        except DomainError as error:
-            request.session[FEEDBACK_KEY] = _feedback("error", str(error), title=title.title)
-            return redirect("client:desk_reserve", pk=patron.pk)
+        return _place_reservation(request, patron)
     query = services.clean_code(request.GET.get("q", ""))
-    titles: list[Title] = []
-    if query:
-        copies = Copy.objects.for_school(request.school)
-        by_barcode = copies.filter(barcode__iexact=query).values("title_id")
-        title_ids = copies.filter(
-            Q(title__title__icontains=query) | Q(title__isbn=query) | Q(title__authors__icontains=query)
-        ).values("title_id")
-        titles = list(Title.objects.filter(Q(pk__in=by_barcode) | Q(pk__in=title_ids)).order_by("title")[:30])
-        for title in titles:
-            title_copies = list(copies.filter(title=title))
-            title.copy_count = len(title_copies)  # type: ignore[attr-defined]
-            title.available = sum(1 for copy in title_copies if copy.status == Copy.Status.AVAILABLE)  # type: ignore[attr-defined]
-            title.waiting = services.queue(title, request.school).count()  # type: ignore[attr-defined]
-    return render(
-        request,
-        "client/desk/reserve.html",
-        {
-            "patron": patron,
-            "q": query,
-            "titles": titles,
-            "searched": bool(query),
-            "feedback": _pop_feedback(request),
-            "reservation_count": services.open_reservations(patron).count(),
-            "reservation_limit": rules.resolve(patron=patron).max_reservations,
-        },
-    )
+    context = {
+        "patron": patron,
+        "q": query,
+        "titles": queries.reservable_titles(request.school, query),
+        "searched": bool(query),
+        "feedback": _pop_feedback(request),
+        "reservation_count": queries.open_reservation_count(patron),
+        "reservation_limit": queries.general_rule(patron).max_reservations,
+    }
+    return render(request, "client/desk/reserve.html", context)
+
+
+def _place_reservation(request: ClientRequest, patron: Patron) -> HttpResponse:
+    # The form sends a title's id; anything else (words, NUL, a number beyond the database's range) is refused
+    # here, before the database sees it.
+    title_id = services.valid_id(request.POST.get("title", ""))
+    if title_id is None:
+        request.session[FEEDBACK_KEY] = _feedback("error", _("Kies een titel uit de lijst."))
+        return redirect("client:desk_reserve", pk=patron.pk)
+    title = get_object_or_404(catalog_queries.titles_of_school(request.school), pk=title_id)
+    try:
+        reservation = services.place_reservation(title=title, patron=patron, by=request.user)
+    except DomainError as error:
+        request.session[FEEDBACK_KEY] = _feedback("error", str(error), title=title.title)
+        return redirect("client:desk_reserve", pk=patron.pk)
+    text = _("Plaats in de wachtrij: %(position)d.") % {"position": services.queue_position(reservation)}
+    on_shelf = queries.on_shelf_barcodes(title, request.school)
+    if on_shelf:
+        text += " " + _("Er staat een exemplaar op de plank: %(barcodes)s.") % {"barcodes": ", ".join(on_shelf)}
+    title_text = _("Gereserveerd: %(title)s") % {"title": title.title}
+    request.session[FEEDBACK_KEY] = _feedback("success", text, title=title_text)
+    return redirect("client:desk_patron", pk=patron.pk)
 
 
 @managers
@@ -450,42 +341,47 @@ def cancel_reservation(request: ClientRequest, pk: int, reservation_pk: int) -> 
 
 
 @desk
+@require_http_methods(["GET", "HEAD", "POST"])
 def return_screen(request: ClientRequest) -> HttpResponse:
-    # Holds that ran out are released here too, so a school without a daily cron job still gets them back.
-    services.expire_holds(school=request.school)
-    return render(request, "client/desk/return.html", _return_context(request, _pop_feedback(request)))
-
-
-def _return_context(request: ClientRequest, feedback: dict[str, str] | None) -> dict[str, Any]:
-    return {"feedback": feedback, "returns": _recent_returns(request)}
+    """The return screen. A GET changes nothing: holds past their date are listed, and released by the daily
+    `expire_holds` job or, for a school without one, by this screen's button (a POST; coordinators and library
+    staff: web.permissions lets volunteers read this page, not post to it)."""
+    if request.method == "POST":
+        count = services.expire_holds(school=request.school)
+        text = ngettext(
+            "%(count)d reservering verlopen: het boek gaat naar de volgende of terug op de plank.",
+            "%(count)d reserveringen verlopen: de boeken gaan naar de volgende of terug op de plank.",
+            count,
+        ) % {"count": count}
+        request.session[FEEDBACK_KEY] = _feedback("info", text)
+        return redirect("client:desk_return")
+    context = {
+        "feedback": _pop_feedback(request),
+        "returns": queries.recent_returns(request.school, request.user),
+        "expired_holds": queries.expired_holds(request.school),
+        "can_release": request.user.can_manage_school,
+    }
+    return render(request, "client/desk/return.html", context)
 
 
 @desk
 @require_POST
 def return_scan(request: ClientRequest) -> HttpResponse:
     code = services.clean_code(request.POST.get("code", ""))
-    url = reverse("client:desk_return")
-
-    entry: dict[str, Any] | None = None
+    copy = services.find_copy(request.school, code) if code else None
+    if code and copy is None and (patron := services.find_patron(request.school, code)) is not None:
+        return _open_patron(request, patron)
+    entry, feedback = None, None
+    if copy is not None:
+        result = services.check_in(copy=copy, by=request.user)
+        entry, feedback = queries.ReturnEntry.of(result), _return_feedback(result)
+    elif code:
+        feedback = _unknown(code)
 
     def panel(fb: dict[str, str] | None) -> HttpResponse:
         return _fragment(request, "client/desk/_return_panel.html", {"feedback": fb, "entry": entry})
 
-    if not code:
-        return _respond(request, url, None, panel)
-    copy = services.find_copy(request.school, code)
-    if copy is None:
-        patron = services.find_patron(request.school, code)
-        if patron is not None:
-            if _is_htmx(request):
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = reverse("client:desk_patron", args=[patron.pk])
-                return response
-            return redirect("client:desk_patron", pk=patron.pk)
-        return _respond(request, url, _feedback("error", _("Onbekend boeknummer: %(code)s") % {"code": code}), panel)
-    result = services.check_in(copy=copy, by=request.user)
-    entry = _return_entry(result)
-    return _respond(request, url, _return_feedback(result), panel)
+    return _respond(request, reverse("client:desk_return"), feedback, panel)
 
 
 # --- The framework's floor for the benchmark -----------------------------------------------------------------

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from mediatheek.catalog.models import Copy
 from mediatheek.circulation.models import Loan
@@ -13,9 +14,7 @@ from mediatheek.web.requests import ClientRequest
 @desk
 def home(request: ClientRequest) -> HttpResponse:
     school = request.school
-    open_loans = Loan.objects.for_school(school).filter(returned_at__isnull=True)
-    from django.utils import timezone
-
+    open_loans = Loan.objects.for_school(school).open()
     context = {
         "patron_count": Patron.objects.for_school(school).filter(status=Patron.Status.ACTIVE).count(),
         "copy_count": Copy.objects.for_school(school).count(),

@@ -1,4 +1,10 @@
-"""Leerlingbestanden: the schools' uploads, download, and the student-import wizard (mapping, preview, apply, undo)."""
+"""Leerlingbestanden: the schools' uploads, download, and the student-import wizard.
+
+The wizard, like the catalogue's (catalog_tools.py): upload → columns (mapping) → preview → apply → result. The file
+between the steps is a draft kept by a service (here the school's StudentUpload, encrypted; `_draft`); each view is
+permission, one service or query call, render or redirect. Rules live in uploads.services and studentimport.services,
+page read models in studentimport.queries and uploads.queries, the report in studentimport.report.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,15 +23,19 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from mediatheek.accounts.models import Role
-from mediatheek.client.views import import_wizard as wizard
 from mediatheek.core import exports
 from mediatheek.core.errors import DomainError
 from mediatheek.schools.models import School
+from mediatheek.studentimport import queries
+from mediatheek.studentimport.forms import mapping_from, mapping_hidden, mapping_query, with_mapping
+from mediatheek.studentimport.models import ImportRun
+from mediatheek.studentimport.report import report_filename, report_xlsx
+from mediatheek.uploads import queries as upload_queries
 from mediatheek.uploads import services
 from mediatheek.uploads.forms import StudentFileForm
 from mediatheek.uploads.handlers import upload_refusal, use_memory_handler
 from mediatheek.uploads.models import StudentUpload
-from mediatheek.web.permissions import SESSION_SCHOOL_KEY, View, client_view
+from mediatheek.web.permissions import View, client_view, switch_school
 from mediatheek.web.requests import ClientRequest
 
 
@@ -42,30 +52,22 @@ def importers(view: View) -> View:
     return client_view([Role.STAFF], needs_school=False)(check)
 
 
-def work_on(request: ClientRequest, school: School) -> None:
-    """Working on a school's file switches the client to that school (header, patron list, cards)."""
-    request.session[SESSION_SCHOOL_KEY] = school.pk
-    request.school = school
-    request._current_school = school  # type: ignore[attr-defined]
+def _draft(request: ClientRequest, pk: int) -> StudentUpload:
+    """The file being imported (the school's upload), or 404; the client switches to its school."""
+    upload = get_object_or_404(StudentUpload.objects.select_related("school"), pk=pk)
+    switch_school(request, upload.school)  # working on a school's file switches the client to that school
+    return upload
 
 
-def school_overview() -> list[dict[str, Any]]:
-    """Per active school: its last import, whether it has one this school year, and its last upload."""
-    schools = list(School.objects.filter(active=True).order_by("name"))
-    last_imports = services.last_import_dates(schools)
-    last_uploads: dict[int, StudentUpload] = {}
-    for upload in StudentUpload.objects.filter(school__in=schools).order_by("school_id", "-uploaded_at"):
-        last_uploads.setdefault(upload.school_id, upload)
-    today = timezone.localdate()
-    return [
-        {
-            "school": school,
-            "last_import": last_imports.get(school.pk),
-            "current": services.imported_this_school_year(last_imports.get(school.pk), today),
-            "last_upload": last_uploads.get(school.pk),
-        }
-        for school in schools
-    ]
+def _run(request: ClientRequest, run_pk: int) -> ImportRun:
+    run = queries.run_for_page(run_pk)
+    if run is None:
+        raise Http404
+    switch_school(request, run.school)
+    return run
+
+
+# --- the list of files, and the upload from the client ---------------------------------------------------------
 
 
 @importers
@@ -75,20 +77,15 @@ def upload_list(request: ClientRequest) -> HttpResponse:
 
 
 def _render_list(request: ClientRequest, form: StudentFileForm | None = None) -> HttpResponse:
-    uploads = StudentUpload.objects.select_related("school", "uploaded_by")[:200]
-    overview = school_overview()
-    return render(
-        request,
-        "client/imports/list.html",
-        {
-            "uploads": uploads,
-            "overview": overview,
-            "missing_count": sum(1 for row in overview if not row["current"]),
-            "form": form or StudentFileForm(),
-            "now": timezone.now(),
-        },
-        status=400 if form is not None else 200,
-    )
+    overview = upload_queries.school_overview()
+    context = {
+        "uploads": upload_queries.recent_uploads(),
+        "overview": overview,
+        "missing_count": sum(1 for row in overview if not row.current),
+        "form": form or StudentFileForm(),
+        "now": timezone.now(),
+    }
+    return render(request, "client/imports/list.html", context, status=400 if form is not None else 200)
 
 
 @csrf_exempt  # only so the upload handler can be swapped first; the inner view is csrf_protect-ed
@@ -103,14 +100,13 @@ def upload_from_client(request: ClientRequest) -> HttpResponse:
 @csrf_protect
 def _upload_from_client(request: ClientRequest) -> HttpResponse:
     form = StudentFileForm(request.POST, request.FILES, refusal=upload_refusal(request))
-    school = request.school
-    if school is None:
+    if request.school is None:
         raise PermissionDenied
     if form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:
             received = services.receive_upload(
-                school=school,
+                school=request.school,
                 filename=uploaded.name or "",
                 data=uploaded.read(settings.STUDENT_FILE_MAX_BYTES + 1),
                 by=request.user,
@@ -146,76 +142,54 @@ def upload_download(request: ClientRequest, pk: int) -> HttpResponse:
 def school_history(request: ClientRequest, school_pk: int) -> HttpResponse:
     """One school's uploads and imports, with who and when."""
     school = get_object_or_404(School, pk=school_pk)
-    return render(
-        request,
-        "client/imports/history.html",
-        {
-            "history_school": school,
-            "uploads": StudentUpload.objects.for_school(school).select_related("uploaded_by"),
-            "runs": wizard.runs_of(school),
-        },
-    )
+    context = {
+        "history_school": school,
+        "uploads": upload_queries.uploads_of(school),
+        "runs": queries.runs_of(school),
+    }
+    return render(request, "client/imports/history.html", context)
 
 
-# --- the wizard -------------------------------------------------------------------------------------------
-
-
-def _upload_with_data(request: ClientRequest, pk: int) -> tuple[StudentUpload, bytes]:
-    upload = get_object_or_404(StudentUpload.objects.select_related("school"), pk=pk)
-    data = services.read_upload(upload=upload, by=request.user)
-    work_on(request, upload.school)
-    return upload, data
+# --- the wizard: columns → preview → apply → result --------------------------------------------------------------
 
 
 @importers
 def import_mapping(request: ClientRequest, pk: int) -> HttpResponse:
     """Step 1: the columns as detected, correctable."""
+    upload = _draft(request, pk)
     try:
-        upload, data = _upload_with_data(request, pk)
-        result = wizard.read(upload=upload, data=data, mapping=wizard.mapping_from(request.GET))
+        result = services.read_upload_for_import(upload=upload, by=request.user, mapping=mapping_from(request.GET))
     except DomainError as error:
         messages.error(request, str(error.message))
         return redirect("client:upload_list")
-    return render(
-        request,
-        "client/imports/mapping.html",
-        {
-            "upload": upload,
-            "result": result,
-            "fields": wizard.mapping_fields(result),
-            "missing": wizard.missing_labels(result),
-            "step": 1,
-        },
-    )
+    page = queries.mapping_page(result)
+    context = {"upload": upload, "result": result, "fields": page.fields, "missing": page.missing, "step": 1}
+    return render(request, "client/imports/mapping.html", context)
 
 
 @importers
 def import_preview(request: ClientRequest, pk: int) -> HttpResponse:
     """Step 2: what the import would do, computed without writing."""
-    mapping = wizard.mapping_from(request.GET)
+    mapping = mapping_from(request.GET)
+    upload = _draft(request, pk)
     try:
-        upload, data = _upload_with_data(request, pk)
-        preview = wizard.preview(upload=upload, data=data, mapping=mapping)
+        preview = services.preview_upload(upload=upload, by=request.user, mapping=mapping)
     except DomainError as error:
         # Back to the columns, with the choices kept, so the librarian can correct them.
         messages.error(request, str(error.message))
-        mapping_url = reverse("client:import_mapping", kwargs={"pk": pk})
-        query = wizard.mapping_query(mapping)
-        return redirect(f"{mapping_url}?{query}" if query else mapping_url)
-    return render(
-        request,
-        "client/imports/preview.html",
-        {
-            "upload": upload,
-            "preview": preview,
-            "sections": wizard.plan_sections(preview),
-            "counts": wizard.count_rows(preview.counts),
-            "mapping": mapping,
-            "mapping_query": wizard.mapping_query(mapping),
-            "mapping_hidden": wizard.mapping_hidden(mapping),
-            "step": 2,
-        },
-    )
+        return redirect(with_mapping(reverse("client:import_mapping", kwargs={"pk": pk}), mapping))
+    page = queries.preview_page(preview.plan)
+    context = {
+        "upload": upload,
+        "preview": preview,
+        "sections": page.sections,
+        "counts": page.counts,
+        "mapping": mapping,
+        "mapping_query": mapping_query(mapping),
+        "mapping_hidden": mapping_hidden(mapping),
+        "step": 2,
+    }
+    return render(request, "client/imports/preview.html", context)
 
 
 @require_POST
@@ -223,12 +197,13 @@ def import_preview(request: ClientRequest, pk: int) -> HttpResponse:
 def import_apply(request: ClientRequest, pk: int) -> HttpResponse:
     """Step 3: apply in one transaction, then show the result. The same file is applied once, however often the
     button is pressed (two clicks, two tabs): the others are told and sent to the import that ran."""
-    mapping = wizard.mapping_from(request.POST)
+    mapping = mapping_from(request.POST)
+    upload = _draft(request, pk)
     confirmed = request.POST.get("allow_mass_deregistration") == "1"
-    upload = get_object_or_404(StudentUpload.objects.select_related("school"), pk=pk)
-    work_on(request, upload.school)
     try:
-        run = wizard.apply(upload=upload, mapping=mapping, by=request.user, confirmed=confirmed)
+        run = services.apply_upload(
+            upload=upload, by=request.user, mapping=mapping, allow_mass_deregistration=confirmed
+        )
     except services.AlreadyImported as error:
         messages.info(request, str(error.message))
         if error.run_id is not None:
@@ -239,50 +214,42 @@ def import_apply(request: ClientRequest, pk: int) -> HttpResponse:
         return redirect("client:upload_list")
     except DomainError as error:
         messages.error(request, str(error.message))
-        preview_url = reverse("client:import_preview", kwargs={"pk": pk})
-        query = wizard.mapping_query(mapping)
-        return redirect(f"{preview_url}?{query}" if query else preview_url)
+        return redirect(with_mapping(reverse("client:import_preview", kwargs={"pk": pk}), mapping))
     messages.success(request, _("Het leerlingbestand is geïmporteerd."))
     return redirect("client:import_result", run_pk=run.pk)
 
 
 @importers
 def import_result(request: ClientRequest, run_pk: int) -> HttpResponse:
-    run = wizard.get_run(run_pk)
-    work_on(request, run.school)
-    new_ids = run.new_patron_ids()
-    return render(
-        request,
-        "client/imports/result.html",
-        {
-            "run": run,
-            "counts": wizard.count_rows(run.counts),
-            "changes": wizard.run_sections(run),
-            "error_rows": wizard.run_error_rows(run),
-            "new_ids": new_ids,
-            "cards_url": f"{reverse('client:cards_pdf')}?import_run={run.pk}",
-            "can_undo": wizard.can_undo(run),
-            "step": 3,
-        },
-    )
+    page = queries.result_page(_run(request, run_pk))
+    context = {
+        "run": page.run,
+        "counts": page.counts,
+        "changes": page.changes,
+        "error_rows": page.error_rows,
+        "new_ids": page.new_ids,
+        "cards_url": f"{reverse('client:cards_pdf')}?import_run={run_pk}",
+        "can_undo": page.can_undo,
+        "step": 3,
+    }
+    return render(request, "client/imports/result.html", context)
 
 
 @importers
 def import_report(request: ClientRequest, run_pk: int) -> HttpResponse:
-    run = wizard.get_run(run_pk)
-    content = wizard.report_xlsx(run, by=request.user, request=request)
-    return exports.download(
-        content, f"leerlingimport-{run.school.code}-{run.created_at:%Y%m%d-%H%M}.xlsx", exports.XLSX
-    )
+    run = queries.run_for_page(run_pk)
+    if run is None:
+        raise Http404
+    content = report_xlsx(run, by=request.user, request=request)
+    return exports.download(content, report_filename(run), exports.XLSX)
 
 
 @require_POST
 @importers
 def import_undo(request: ClientRequest, run_pk: int) -> HttpResponse:
-    run = wizard.get_run(run_pk)
-    work_on(request, run.school)
+    run = _run(request, run_pk)
     try:
-        wizard.undo(run=run, by=request.user)
+        services.undo_upload_import(run=run, by=request.user)
     except DomainError as error:
         messages.error(request, str(error.message))
     else:

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from mediatheek.circulation.overdue import overdue_by_group
+from mediatheek.circulation.services import send_overdue_reminders
 from mediatheek.client.views.cards import pdf_response
 from mediatheek.patrons import pdf, services
 from mediatheek.patrons.forms import current_groups
 from mediatheek.patrons.models import Group
-from mediatheek.patrons.overdue import overdue_by_group
 from mediatheek.web.permissions import managers
 from mediatheek.web.requests import ClientRequest
 
@@ -72,7 +73,7 @@ def overdue_pdf(request: ClientRequest) -> HttpResponse:
 @managers
 def overdue_remind(request: ClientRequest) -> HttpResponse:
     group = _group(request)
-    result = services.send_overdue_reminders(
+    result = send_overdue_reminders(
         school=request.school, group=group, interval_days=REMINDER_INTERVAL_DAYS, by=request.user
     )
     sent = len(result.sent)

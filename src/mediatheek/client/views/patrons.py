@@ -7,79 +7,43 @@ numbers, no edits, no printouts.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mediatheek.circulation.models import Loan
+from mediatheek.circulation import queries as circulation_queries
 from mediatheek.core.errors import DomainError
-from mediatheek.core.params import int_or_none, search_words
-from mediatheek.patrons import services
+from mediatheek.core.params import int_or_none
+from mediatheek.patrons import queries, services
 from mediatheek.patrons.forms import PatronForm, current_groups
 from mediatheek.patrons.models import Patron
 from mediatheek.web.permissions import desk, managers
 from mediatheek.web.requests import ClientRequest
 
-PAGE_SIZE = 100
-
-
-def _search(request: ClientRequest, query: str) -> Q:
-    """Every word must match a part of the name; a whole query may also be a card number or a group."""
-    words = search_words(query)
-    names = Q()
-    for word in words:
-        names &= Q(first_name__icontains=word) | Q(name_prefix__icontains=word) | Q(last_name__icontains=word)
-    match = names | Q(card_number__iexact=query) | Q(group__name__iexact=query)
-    if request.user.can_manage_school:
-        # Student numbers are not shown to volunteers, so they cannot search on them either.
-        match |= Q(student_number=query)
-    return match
-
 
 @desk
 def patron_list(request: ClientRequest) -> HttpResponse:
-    school = request.school
-    patrons = Patron.objects.for_school(school).select_related("group")
-    query = request.GET.get("q", "").strip()
-    group_id = request.GET.get("groep", "")
-    status = request.GET.get("status", Patron.Status.ACTIVE)
-    kind = request.GET.get("soort", "")
-    if status in Patron.Status.values:
-        patrons = patrons.filter(status=status)
-    if kind in Patron.Kind.values:
-        patrons = patrons.filter(kind=kind)
-    if query:
-        patrons = patrons.filter(_search(request, query))
-    groups = current_groups(school)
-    group = None
-    group_pk = int_or_none(group_id)
-    if group_pk is not None:
-        patrons = patrons.filter(group_id=group_pk)
-        group = groups.filter(pk=group_pk).first()
-    # A scanned card number that matches one patron opens the patron at once.
-    if query and not group_id and request.GET.get("pagina") is None:
-        exact = Patron.objects.for_school(school).filter(card_number__iexact=query).first()
-        if exact is not None:
-            return redirect("client:patron_detail", exact.pk)
-    page = Paginator(patrons, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    filters = queries.PatronFilters.of(request.GET)
+    can_manage = request.user.can_manage_school
+    listing = queries.patron_list(request.school, filters, with_student_numbers=can_manage)
+    if listing.exact is not None:  # a scanned card number that matches one patron opens the patron at once
+        return redirect("client:patron_detail", listing.exact.pk)
     return render(
         request,
         "client/patrons/list.html",
         {
-            "page": page,
-            "q": query,
-            "groups": groups,
-            "group": group,
-            "group_id": group_id,
-            "status": status,
+            "page": listing.page,
+            "q": filters.query,
+            "groups": listing.groups,
+            "group": listing.group,
+            "group_id": filters.group_id,
+            "status": filters.status,
             "statuses": Patron.Status.choices,
-            "kind": kind,
+            "kind": filters.kind,
             "kinds": Patron.Kind.choices,
-            "can_manage": request.user.can_manage_school,
+            "can_manage": can_manage,
         },
     )
 
@@ -99,21 +63,14 @@ def group_list(request: ClientRequest) -> HttpResponse:
 
 @desk
 def patron_detail(request: ClientRequest, pk: int) -> HttpResponse:
-    school = request.school
-    patron = get_object_or_404(Patron.objects.for_school(school).select_related("group"), pk=pk)
-    loans = Loan.objects.for_school(school).filter(patron=patron).select_related("copy__title")
-    open_loans = list(loans.filter(returned_at__isnull=True).order_by("due_date"))
-    history = list(loans.filter(returned_at__isnull=False).order_by("-returned_at")[:50])
-    today = timezone.localdate()
+    patron = get_object_or_404(Patron.objects.for_school(request.school).select_related("group"), pk=pk)
     can_manage = request.user.can_manage_school
     return render(
         request,
         "client/patrons/detail.html",
         {
             "patron": patron,
-            "open_loans": open_loans,
-            "overdue_ids": {loan.pk for loan in open_loans if loan.due_date < today},
-            "history": history,
+            "circulation": circulation_queries.patron_circulation(patron),
             "show_private": can_manage,
             "can_manage": can_manage,
             "has_login": can_manage and hasattr(patron, "account"),

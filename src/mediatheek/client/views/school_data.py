@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.apps import apps
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mediatheek.core.errors import DomainError
 from mediatheek.core.exports import XLSX, download
 from mediatheek.operations import school_data
+from mediatheek.schools.forms import DeleteSchoolForm
 from mediatheek.schools.models import School
-from mediatheek.web.permissions import SESSION_SCHOOL_KEY, staff_only
+from mediatheek.web.permissions import forget_school, staff_only
 from mediatheek.web.requests import ClientRequest
-
-
-class DeleteSchoolForm(forms.Form):
-    confirm_code = forms.CharField(
-        label=gettext_lazy("Typ de schoolcode om te bevestigen"),
-        max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "confirm-code"}),
-    )
-
-
-def _counts(school: School) -> list[tuple[str, str, int]]:
-    """(label, the model's name for people, rows) of every kind of the school's data that has rows."""
-    rows = []
-    for label, n in school_data.counts(school).items():
-        if n:
-            model = apps.get_model(label)
-            rows.append((label, str(model._meta.verbose_name_plural), n))
-    return sorted(rows, key=lambda row: row[1].lower())
 
 
 def _filename(school: School, extension: str) -> str:
@@ -48,7 +28,7 @@ def school_data_page(request: ClientRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "client/security/school_data.html",
-        {"school": school, "counts": _counts(school), "form": DeleteSchoolForm()},
+        {"school": school, "counts": school_data.data_counts(school), "form": DeleteSchoolForm()},
     )
 
 
@@ -79,8 +59,7 @@ def school_delete(request: ClientRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             form.add_error("confirm_code", str(error.message))
         else:
-            if request.session.get(SESSION_SCHOOL_KEY) == pk:
-                del request.session[SESSION_SCHOOL_KEY]
+            forget_school(request, pk)
             messages.success(
                 request,
                 _("Alle gegevens van %(name)s (%(code)s) zijn verwijderd en gecontroleerd: er is niets meer van over.")
@@ -88,5 +67,7 @@ def school_delete(request: ClientRequest, pk: int) -> HttpResponse:
             )
             return redirect("client:school_list")
     return render(
-        request, "client/security/school_data.html", {"school": school, "counts": _counts(school), "form": form}
+        request,
+        "client/security/school_data.html",
+        {"school": school, "counts": school_data.data_counts(school), "form": form},
     )

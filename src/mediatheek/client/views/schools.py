@@ -5,9 +5,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from mediatheek.client.forms import SchoolForm
-from mediatheek.core import audit
-from mediatheek.schools.models import Library, School
+from mediatheek.schools.forms import SchoolForm
+from mediatheek.schools.models import School
+from mediatheek.schools.services import save_school
 from mediatheek.web.permissions import staff_only
 from mediatheek.web.requests import ClientRequest
 
@@ -22,18 +22,7 @@ def school_edit(request: ClientRequest, pk: int | None = None) -> HttpResponse:
     school = get_object_or_404(School, pk=pk) if pk else None
     form = SchoolForm(request.POST or None, instance=school)
     if request.method == "POST" and form.is_valid():
-        instance = form.save(commit=False)
-        if school is None:
-            instance.library = Library.get_default()
-        instance.save()
-        audit.record(
-            audit.AuditEvent.Action.UPDATE if school else audit.AuditEvent.Action.CREATE,
-            actor=request.user,
-            school=instance,
-            obj=instance,
-            summary=f"school {instance.code}",
-            request=request,
-        )
+        instance = save_school(school=form.save(commit=False), by=request.user, request=request)
         messages.success(request, _("School %(name)s is opgeslagen.") % {"name": instance.name})
         return redirect("client:school_list")
     return render(request, "client/schools/edit.html", {"form": form, "school": school})

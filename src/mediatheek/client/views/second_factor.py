@@ -3,28 +3,20 @@ and library staff switching it on/off per staff account."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mediatheek.accounts import otp
+from mediatheek.accounts.forms import TokenForm
 from mediatheek.accounts.models import Role, User
+from mediatheek.accounts.queries import staff_second_factors
 from mediatheek.core.errors import DomainError
 from mediatheek.web.permissions import client_view, staff_only
 from mediatheek.web.requests import ClientRequest
-
-
-class TokenForm(forms.Form):
-    token = forms.CharField(
-        label=gettext_lazy("Code uit de authenticator-app"),
-        max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
-    )
 
 
 def _next_url(request: ClientRequest) -> str:
@@ -84,10 +76,7 @@ def otp_setup(request: ClientRequest) -> HttpResponse:
 
 @staff_only
 def security_accounts(request: ClientRequest) -> HttpResponse:
-    accounts = User.objects.filter(role=Role.STAFF).order_by("username")
-    devices = {device.user_id for device in otp.TOTPDevice.objects.filter(confirmed=True, user__in=accounts)}
-    rows = [{"account": account, "has_device": account.pk in devices} for account in accounts]
-    return render(request, "client/security/security_accounts.html", {"rows": rows})
+    return render(request, "client/security/security_accounts.html", {"rows": staff_second_factors()})
 
 
 @require_POST

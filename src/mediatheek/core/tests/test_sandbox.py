@@ -14,7 +14,7 @@ from mediatheek.core import sandbox
 
 
 class Refused(Exception):
-    """A module's own refusal (like ReadError): it must arrive in the parent as itself."""
+    """A module's own refusal (like FileRefused): it must arrive in the parent as itself."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

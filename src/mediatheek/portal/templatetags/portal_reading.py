@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from mediatheek.reading.markdown import render_markdown
+from mediatheek.reading.queries import PatronLoan, patron_loans
 
 register = template.Library()
 
@@ -34,7 +35,7 @@ def is_past(day: Any) -> bool:
 
 
 @register.simple_tag(takes_context=True)
-def my_open_loans(context: Any) -> list[Any]:
+def my_open_loans(context: Any) -> list[PatronLoan]:
     """The logged-in pupil's open loans at the portal's school (for the Mijn Bibliotheek start page)."""
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -43,6 +44,4 @@ def my_open_loans(context: Any) -> list[Any]:
         return []
     if user.school_id != school.pk:
         return []
-    from mediatheek.portal.views.mine import open_loans
-
-    return open_loans(user.patron)
+    return patron_loans(user.patron)

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mediatheek.accounts.forms import PortalLoginForm, password_change_form
-from mediatheek.accounts.models import User
 from mediatheek.accounts.services import TooManyWrongPasswords, WrongCurrentPassword, change_password
 from mediatheek.core.errors import DomainError
-from mediatheek.portal.access import portal_login_required, portal_view
+from mediatheek.portal.access import portal_login_required, portal_patron, portal_view
+from mediatheek.reading.queries import portal_home
 from mediatheek.schools.models import School
+from mediatheek.web.requests import PortalLoginRequest, PortalRequest
 
 
 def school_index(request: HttpRequest) -> HttpResponse:
@@ -22,16 +23,15 @@ def school_index(request: HttpRequest) -> HttpResponse:
 
 
 @portal_view
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: PortalRequest) -> HttpResponse:
     """The search box first, then this school's leestips and weetjes, new arrivals and toppers."""
-    from mediatheek.portal.views.catalogue import home_context
-
-    return render(request, "portal/home.html", home_context(request))  # type: ignore[arg-type]
+    patron = portal_patron(request)
+    return render(request, "portal/home.html", {"home": portal_home(request.school, patron), "patron": patron})
 
 
 @portal_view
-def login_view(request: HttpRequest) -> HttpResponse:
-    school: School = request.school  # type: ignore[attr-defined]
+def login_view(request: PortalRequest) -> HttpResponse:
+    school = request.school
     form = PortalLoginForm(request, data=request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
         # login() renews the session key: no session fixation.
@@ -49,24 +49,23 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @portal_view
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: PortalRequest) -> HttpResponse:
     auth_logout(request)
-    return redirect("portal:home", slug=request.school.slug)  # type: ignore[attr-defined]
+    return redirect("portal:home", slug=request.school.slug)
 
 
 @portal_view
 @portal_login_required()
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: PortalLoginRequest) -> HttpResponse:
     """Mijn Bibliotheek: the menu for whoever logged in."""
     return render(request, "portal/mine.html")
 
 
 @portal_view
 @portal_login_required()
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: PortalLoginRequest) -> HttpResponse:
     user = request.user
-    assert isinstance(user, User)
-    slug = request.school.slug  # type: ignore[attr-defined]
+    slug = request.school.slug
     form = password_change_form(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

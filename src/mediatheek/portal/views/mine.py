@@ -6,7 +6,7 @@ Lending rules live in circulation.services; this module only asks and shows the 
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mediatheek.accounts.models import Role, User
+from mediatheek.accounts.models import Role
 from mediatheek.catalog.models import Title
 from mediatheek.circulation import rules as circulation_rules
 from mediatheek.circulation import services as circulation_services
@@ -25,29 +25,20 @@ from mediatheek.circulation.models import Loan, Reservation
 from mediatheek.core.errors import DomainError
 from mediatheek.patrons.models import Patron
 from mediatheek.portal.access import portal_login_required, portal_view
-from mediatheek.portal.views.catalogue import _attach
-from mediatheek.reading import services
-from mediatheek.reading.models import WishListItem
-from mediatheek.reading.queries import class_overview, reading_log
-from mediatheek.web.requests import PortalRequest
+from mediatheek.reading import queries, services
+from mediatheek.web.requests import PortalLoginRequest
 
 patron_only = portal_login_required([Role.PATRON])
 
 
-class PatronRequest(PortalRequest):
-    """A request that passed `portal_view` and `patron_only`: a pupil's or teacher's login of this school."""
-
-    user: User
-
-
-def _patron(request: PatronRequest) -> Patron:
+def _patron(request: PortalLoginRequest) -> Patron:
     patron = request.user.patron
     if patron is None or patron.school_id != request.school.pk:
         raise PermissionDenied
     return patron
 
 
-def _back(request: PatronRequest, fallback: str) -> HttpResponseRedirect:
+def _back(request: PortalLoginRequest, fallback: str) -> HttpResponseRedirect:
     """Back to the page the button was on (only within this portal), else to `fallback`."""
     target = request.POST.get("next", "")
     if (
@@ -59,30 +50,17 @@ def _back(request: PatronRequest, fallback: str) -> HttpResponseRedirect:
     return redirect(fallback, slug=request.school.slug)
 
 
-def open_loans(patron: Patron) -> list[Loan]:
-    loans = list(
-        Loan.objects.for_school(patron.school)
-        .filter(patron=patron, returned_at__isnull=True)
-        .select_related("copy__title")
-        .order_by("due_date")
-    )
-    today = timezone.localdate()
-    for loan in loans:
-        loan.days_left = (loan.due_date - today).days  # type: ignore[attr-defined]
-    return loans
-
-
 @portal_view
 @patron_only
-def loans(request: PatronRequest) -> HttpResponse:
+def loans(request: PortalLoginRequest) -> HttpResponse:
     patron = _patron(request)
-    return render(request, "portal/mine_loans.html", {"loans": open_loans(patron), "patron": patron})
+    return render(request, "portal/mine_loans.html", {"loans": queries.patron_loans(patron), "patron": patron})
 
 
 @require_POST
 @portal_view
 @patron_only
-def renew(request: PatronRequest, pk: int) -> HttpResponse:
+def renew(request: PortalLoginRequest, pk: int) -> HttpResponse:
     patron = _patron(request)
     loan = get_object_or_404(
         Loan.objects.for_school(request.school).filter(patron=patron, returned_at__isnull=True), pk=pk
@@ -100,7 +78,7 @@ def renew(request: PatronRequest, pk: int) -> HttpResponse:
     return redirect("portal:mine_loans", slug=request.school.slug)
 
 
-def _date(day: Any) -> str:
+def _date(day: dt.date) -> str:
     from django.utils.formats import date_format
 
     return date_format(day, "j F")
@@ -108,24 +86,19 @@ def _date(day: Any) -> str:
 
 @portal_view
 @patron_only
-def reservations(request: PatronRequest) -> HttpResponse:
+def reservations(request: PortalLoginRequest) -> HttpResponse:
     patron = _patron(request)
-    items = list(
-        Reservation.objects.for_school(request.school)
-        .filter(patron=patron, status__in=[Reservation.Status.WAITING, Reservation.Status.READY])
-        .select_related("title")
-        .order_by("placed_at")
-    )
-    for item in items:
-        item.position = circulation_services.queue_position(item)  # type: ignore[attr-defined]
-    limit = circulation_rules.resolve(patron=patron).max_reservations
-    return render(request, "portal/mine_reservations.html", {"reservations": items, "max_reservations": limit})
+    context = {
+        "reservations": queries.patron_reservations(patron),
+        "max_reservations": circulation_rules.resolve(patron=patron).max_reservations,
+    }
+    return render(request, "portal/mine_reservations.html", context)
 
 
 @require_POST
 @portal_view
 @patron_only
-def reserve(request: PatronRequest, pk: int) -> HttpResponse:
+def reserve(request: PortalLoginRequest, pk: int) -> HttpResponse:
     patron = _patron(request)
     title = get_object_or_404(Title, pk=pk)
     try:
@@ -143,7 +116,7 @@ def reserve(request: PatronRequest, pk: int) -> HttpResponse:
 @require_POST
 @portal_view
 @patron_only
-def cancel_reservation(request: PatronRequest, pk: int) -> HttpResponse:
+def cancel_reservation(request: PortalLoginRequest, pk: int) -> HttpResponse:
     patron = _patron(request)
     reservation = get_object_or_404(Reservation.objects.for_school(request.school).filter(patron=patron), pk=pk)
     try:
@@ -157,15 +130,16 @@ def cancel_reservation(request: PatronRequest, pk: int) -> HttpResponse:
 
 @portal_view
 @patron_only
-def log(request: PatronRequest) -> HttpResponse:
+def log(request: PortalLoginRequest) -> HttpResponse:
     patron = _patron(request)
-    return render(request, "portal/mine_log.html", {"rows": reading_log(patron), "star_choices": [1, 2, 3, 4, 5]})
+    rows = queries.reading_log(patron)
+    return render(request, "portal/mine_log.html", {"rows": rows, "star_choices": [1, 2, 3, 4, 5]})
 
 
 @require_POST
 @portal_view
 @patron_only
-def rate(request: PatronRequest, pk: int) -> HttpResponse:
+def rate(request: PortalLoginRequest, pk: int) -> HttpResponse:
     patron = _patron(request)
     title = get_object_or_404(Title, pk=pk)
     raw = request.POST.get("stars", "")
@@ -185,18 +159,15 @@ def rate(request: PatronRequest, pk: int) -> HttpResponse:
 
 @portal_view
 @patron_only
-def wish_list(request: PatronRequest) -> HttpResponse:
+def wish_list(request: PortalLoginRequest) -> HttpResponse:
     patron = _patron(request)
-    items = list(WishListItem.objects.for_school(request.school).filter(patron=patron).select_related("title"))
-    titles = [item.title for item in items]
-    _attach(titles, request)
-    return render(request, "portal/mine_wishlist.html", {"titles": titles})
+    return render(request, "portal/mine_wishlist.html", {"cards": queries.wish_list(patron)})
 
 
 @require_POST
 @portal_view
 @patron_only
-def wish_add(request: PatronRequest, pk: int) -> HttpResponse:
+def wish_add(request: PortalLoginRequest, pk: int) -> HttpResponse:
     patron = _patron(request)
     title = get_object_or_404(Title, pk=pk)
     try:
@@ -211,7 +182,7 @@ def wish_add(request: PatronRequest, pk: int) -> HttpResponse:
 @require_POST
 @portal_view
 @patron_only
-def wish_remove(request: PatronRequest, pk: int) -> HttpResponse:
+def wish_remove(request: PortalLoginRequest, pk: int) -> HttpResponse:
     patron = _patron(request)
     title = get_object_or_404(Title, pk=pk)
     services.remove_from_wish_list(patron=patron, title=title, by=request.user)
@@ -221,10 +192,10 @@ def wish_remove(request: PatronRequest, pk: int) -> HttpResponse:
 
 @portal_view
 @patron_only
-def class_view(request: PatronRequest) -> HttpResponse:
+def class_view(request: PortalLoginRequest) -> HttpResponse:
     """Docentmenu: the teacher's own group only — who has which book, what is overdue, what the class reads."""
     patron = _patron(request)
     if patron.kind != Patron.Kind.TEACHER:
         raise PermissionDenied
-    overview = class_overview(patron)
+    overview = queries.class_overview(patron)
     return render(request, "portal/mine_class.html", {"overview": overview, "today": timezone.localdate()})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -15,33 +14,25 @@ from mediatheek.accounts.models import Role
 from mediatheek.core import exports
 from mediatheek.core.errors import DomainError
 from mediatheek.portal.access import portal_login_required, portal_view
+from mediatheek.portal.forms import PortalStudentFileForm
 from mediatheek.uploads import services
-from mediatheek.uploads.forms import StudentFileForm
 from mediatheek.uploads.handlers import upload_refusal, use_memory_handler
 from mediatheek.uploads.models import StudentUpload
-from mediatheek.web.requests import PortalRequest
+from mediatheek.web.requests import PortalLoginRequest
 
 uploader_only = portal_login_required([Role.UPLOADER])
-
-
-class PortalStudentFileForm(StudentFileForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # "Bestand kiezen" is the label the schools' manual uses; it stays as it is.
-        self.fields["file"].label = "Bestand kiezen"
-        self.too_large_hint = _("Sla alleen de leerlinglijst op.")
 
 
 @csrf_exempt  # only so the upload handler can be swapped first; the inner view is csrf_protect-ed
 @portal_view
 @uploader_only
-def upload(request: PortalRequest) -> HttpResponse:
+def upload(request: PortalLoginRequest) -> HttpResponse:
     use_memory_handler(request)
     return _upload(request)
 
 
 @csrf_protect
-def _upload(request: PortalRequest) -> HttpResponse:
+def _upload(request: PortalLoginRequest) -> HttpResponse:
     school = request.school
     form = PortalStudentFileForm(request.POST or None, request.FILES or None, refusal=upload_refusal(request))
     if request.method == "POST" and form.is_valid():
@@ -51,7 +42,7 @@ def _upload(request: PortalRequest) -> HttpResponse:
                 school=school,
                 filename=uploaded.name or "",
                 data=uploaded.read(settings.STUDENT_FILE_MAX_BYTES + 1),
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 request=request,
             )
         except DomainError as error:
@@ -73,7 +64,7 @@ def _upload(request: PortalRequest) -> HttpResponse:
 
 @portal_view
 @uploader_only
-def upload_done(request: PortalRequest, pk: int) -> HttpResponse:
+def upload_done(request: PortalLoginRequest, pk: int) -> HttpResponse:
     received = get_object_or_404(StudentUpload.objects.for_school(request.school), pk=pk)
     return render(request, "portal/upload_done.html", {"upload": received})
 
@@ -89,7 +80,7 @@ EXAMPLE_ROWS = [
 
 @portal_view
 @uploader_only
-def example_file(request: PortalRequest) -> HttpResponse:
+def example_file(request: PortalLoginRequest) -> HttpResponse:
     """An example student file made by the product: the columns the import reads, with made-up pupils."""
     content = exports.xlsx_bytes({_("Leerlingen"): (EXAMPLE_HEADER, EXAMPLE_ROWS)})
     return exports.download(content, "voorbeeld-leerlingbestand.xlsx", exports.XLSX)

@@ -37,7 +37,6 @@ VOLUNTEER_PAGES = {
     "client:desk",
     "client:desk_patron",
     "client:desk_return",
-    "client:ping",
     "client:catalog_search",
     "client:catalog_title",
     "client:patron_list",

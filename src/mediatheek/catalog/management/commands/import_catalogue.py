@@ -17,7 +17,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from mediatheek.catalog.importing import apply_import, plan_import
-from mediatheek.catalog.records import FileRefused, read_file
+from mediatheek.catalog.records import read_file
+from mediatheek.core.errors import FileRefused
 from mediatheek.schools.models import School
 
 EXIT_REFUSED = 2

@@ -1,0 +1,10 @@
+"""/client/tweestaps/: one's own second factor."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from mediatheek.client.views import second_factor
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", second_factor.otp_verify, name="otp_verify"),
+    path("instellen/", second_factor.otp_setup, name="otp_setup"),
+]
