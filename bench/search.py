@@ -484,8 +484,9 @@ def measure(repeat: int) -> dict[str, dict[str, list[float]]]:
     from django.test import Client
 
     from mediatheek.catalog import search
+    from mediatheek.catalog.portal_queries import FACET_PARAMS
     from mediatheek.catalog.text import query_words
-    from mediatheek.portal.views.catalogue import FACET_PARAMS
+    from mediatheek.circulation.availability import availability
     from mediatheek.schools.models import School
 
     settings.DEBUG = False
@@ -515,7 +516,7 @@ def measure(repeat: int) -> dict[str, dict[str, list[float]]]:
             times["request"][kind].append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             results = search.search_titles(query, school=school, filters=filters, available_only=available_only)
-            search.availability(results.titles, school)
+            availability(results.titles, school)
             times["search"][kind].append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             with connection.cursor() as cursor:

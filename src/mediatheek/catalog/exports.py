@@ -12,6 +12,7 @@ from mediatheek.core import audit
 from mediatheek.core.exports import csv_bytes, xlsx_bytes
 
 if TYPE_CHECKING:
+    from mediatheek.accounts.models import User
     from mediatheek.schools.models import School
 
 
@@ -66,7 +67,7 @@ def rows(school: School) -> Iterator[Sequence[Any]]:
         ]
 
 
-def export_catalogue(school: School, *, fmt: str, by: Any = None) -> tuple[bytes, str]:
+def export_catalogue(school: School, *, fmt: str, by: User | None = None) -> tuple[bytes, str]:
     """The school's catalogue as (content, filename); writes an audit entry."""
     if fmt == "xlsx":
         content = xlsx_bytes({_("Catalogus"): (header(), rows(school))})

@@ -163,7 +163,7 @@ class ImportOutcome:
 
 
 @transaction.atomic
-def apply_import(plan: CataloguePlan, *, school: School, by: Any = None, filename: str = "") -> ImportOutcome:
+def apply_import(plan: CataloguePlan, *, school: School, by: User | None = None, filename: str = "") -> ImportOutcome:
     """Write the plan in one transaction."""
     created: dict[int, Title] = {}
     taken: set[str] = set()
