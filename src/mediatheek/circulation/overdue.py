@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -66,3 +67,22 @@ def overdue_by_group(
 
 def days_late(loan: Loan, today: dt.date | None = None) -> int:
     return ((today or timezone.localdate()) - loan.due_date).days
+
+
+@dataclass(frozen=True)
+class LateLoan:
+    """A row of the overdue list on screen: the loan and how many days it is late."""
+
+    loan: Loan
+    days_late: int
+
+
+def overdue_rows_by_group(
+    school: School, *, group: Group | None = None, today: dt.date | None = None
+) -> list[tuple[Group | None, list[LateLoan]]]:
+    """overdue_by_group with each loan's days late, for the screen."""
+    today = today or timezone.localdate()
+    return [
+        (shown, [LateLoan(loan, days_late(loan, today)) for loan in loans])
+        for shown, loans in overdue_by_group(school, group=group, today=today)
+    ]

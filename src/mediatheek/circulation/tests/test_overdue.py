@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from mediatheek.circulation import services
-from mediatheek.circulation.overdue import overdue_by_group, overdue_loans
+from mediatheek.circulation.overdue import overdue_by_group, overdue_loans, overdue_rows_by_group
 from mediatheek.testing.factories import CopyFactory, GroupFactory, LoanFactory, PatronFactory
 
 
@@ -29,6 +29,15 @@ def test_overdue_loans_per_group_of_this_school_only(school_a, school_b):
     assert overdue_loans(school_a).count() == 1
     [(got_group, loans)] = overdue_by_group(school_a)
     assert got_group == group and loans[0].patron == pupil
+
+
+@pytest.mark.django_db
+def test_the_screens_rows_say_how_many_days_each_loan_is_late(school_a):
+    group = GroupFactory(school=school_a, name="Groep 7B")
+    loan = late_loan(school_a, PatronFactory(school=school_a, group=group), days=9)
+    [(got_group, rows)] = overdue_rows_by_group(school_a)
+    assert got_group == group
+    assert [(row.loan, row.days_late) for row in rows] == [(loan, 9)]
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from mediatheek.circulation.overdue import overdue_by_group
+from mediatheek.circulation.overdue import overdue_by_group, overdue_rows_by_group
 from mediatheek.circulation.services import send_overdue_reminders
 from mediatheek.client.views.cards import pdf_response
 from mediatheek.patrons import pdf, services
@@ -36,10 +36,7 @@ def _group(request: ClientRequest) -> Group | None:
 def overdue_list(request: ClientRequest) -> HttpResponse:
     group = _group(request)
     today = timezone.localdate()
-    by_group = overdue_by_group(request.school, group=group, today=today)
-    for _shown_group, loans in by_group:
-        for loan in loans:
-            setattr(loan, "days_late", (today - loan.due_date).days)  # noqa: B010 - a display value for the template
+    by_group = overdue_rows_by_group(request.school, group=group, today=today)
     return render(
         request,
         "client/patrons/overdue.html",
@@ -49,7 +46,7 @@ def overdue_list(request: ClientRequest) -> HttpResponse:
             "groups": current_groups(request.school),
             "today": today,
             "interval": REMINDER_INTERVAL_DAYS,
-            "total": sum(len(loans) for _shown_group, loans in by_group),
+            "total": sum(len(rows) for _shown_group, rows in by_group),
         },
     )
 
