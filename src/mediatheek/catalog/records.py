@@ -183,7 +183,7 @@ def parse_pages(value: Any) -> int | None:
     if isinstance(value, int | float) and 0 < value < 100000:
         return int(value)
     text = clean(value)
-    if text.isdigit() and 0 < int(text) < 100000:
+    if text.isascii() and text.isdigit() and 0 < int(text) < 100000:
         return int(text)
     match = _PAGES.search(text)
     return int(match.group(1)) if match else None

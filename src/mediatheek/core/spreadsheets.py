@@ -233,7 +233,7 @@ def _check_ods_content(archive: zipfile.ZipFile) -> None:
 def _repeat(value: str | None) -> int:
     if not value:
         return 1
-    if len(value) > 9 or not value.isdigit():
+    if len(value) > 9 or not (value.isascii() and value.isdigit()):
         raise ValueError("repeat")
     return max(int(value), 1)
 

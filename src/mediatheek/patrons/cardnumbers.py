@@ -56,4 +56,9 @@ def card_number_for(sequence: int) -> str:
 
 def is_valid_card_number(value: str) -> bool:
     """True for a number this library generated with an intact check digit."""
-    return value.isdigit() and len(value) == len(CARD_PREFIX) + SEQUENCE_DIGITS + 1 and luhn.is_valid(value)
+    return (
+        value.isascii()
+        and value.isdigit()
+        and len(value) == len(CARD_PREFIX) + SEQUENCE_DIGITS + 1
+        and luhn.is_valid(value)
+    )

@@ -100,7 +100,7 @@ class ContentForm(forms.ModelForm):
             title = None
             if isbn:
                 title = Title.objects.filter(isbn=isbn).first()
-            elif ref.isdigit() and len(ref) < 10:
+            elif ref.isascii() and ref.isdigit() and len(ref) < 10:
                 title = Title.objects.filter(pk=int(ref)).first()
             if title is None:
                 unknown.append(ref)

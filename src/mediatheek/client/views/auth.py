@@ -14,6 +14,7 @@ from mediatheek.accounts.forms import ClientLoginForm, password_change_form
 from mediatheek.accounts.models import User
 from mediatheek.accounts.services import TooManyWrongPasswords, WrongCurrentPassword, change_password
 from mediatheek.core.errors import DomainError
+from mediatheek.core.params import int_or_none
 from mediatheek.schools.models import School
 from mediatheek.web import permissions
 from mediatheek.web.permissions import client_view
@@ -72,7 +73,8 @@ def password_change(request: ClientRequest) -> HttpResponse:
 @client_view(["staff"], needs_school=False)
 def switch_school(request: ClientRequest) -> HttpResponse:
     school_id = request.POST.get("school", "")
-    school = School.objects.filter(pk=int(school_id)).first() if school_id.isdigit() else None
+    school_pk = int_or_none(school_id)
+    school = School.objects.filter(pk=school_pk).first() if school_pk is not None else None
     if school is not None:
         permissions.switch_school(request, school)
     next_url = request.POST.get("next") or "/client/"

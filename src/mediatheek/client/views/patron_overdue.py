@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from mediatheek.circulation.overdue import overdue_by_group, overdue_rows_by_group
 from mediatheek.circulation.services import send_overdue_reminders
 from mediatheek.client.views.cards import pdf_response
+from mediatheek.core.params import int_or_none
 from mediatheek.patrons import pdf, services
 from mediatheek.patrons.forms import current_groups
 from mediatheek.patrons.models import Group
@@ -26,10 +27,10 @@ REMINDER_INTERVAL_DAYS = 7
 
 def _group(request: ClientRequest) -> Group | None:
     params = request.POST if request.method == "POST" else request.GET
-    group_id = params.get("groep", "")
-    if not group_id.isdigit():
+    group_pk = int_or_none(params.get("groep", ""))
+    if group_pk is None:
         return None
-    return get_object_or_404(Group.objects.for_school(request.school), pk=int(group_id))
+    return get_object_or_404(Group.objects.for_school(request.school), pk=group_pk)
 
 
 @managers

@@ -48,6 +48,8 @@ BAD_VALUES: list[tuple[str, Any]] = [
     ("3000 words", WORDS),
     ("negative", "-1"),
     ("huge int", "99999999999999999999"),
+    # str.isdigit() says yes to a superscript two, int() says no: a check of the one is no guard for the other.
+    ("unicode digit", "1\u00b2"),
     # Two values where one is expected; `.get()` sees the last, so this is also the "letters for a number" case.
     ("list", ["1", "abc"]),
 ]
