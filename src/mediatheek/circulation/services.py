@@ -34,6 +34,7 @@ from mediatheek.circulation.overdue import overdue_by_patron
 from mediatheek.circulation.precheck import Notice, Precheck
 from mediatheek.core import audit
 from mediatheek.core.errors import DomainError
+from mediatheek.core.params import id_or_none
 from mediatheek.patrons.models import Group, Patron
 from mediatheek.schools.models import ClosedDay, School
 
@@ -122,25 +123,9 @@ def find_copy(school: Any, barcode: str) -> Copy | None:
     return sql.copy_by_barcode(school.pk, candidates)
 
 
-# The largest id a database column holds (BigAutoField); the hand-written SQL gets no ORM range check, and SQLite
-# raises OverflowError for a larger Python int (a URL like /balie/lener/99999999999999999999/scan/).
-MAX_ID = 2**63 - 1
-
-
-def valid_id(value: object) -> int | None:
-    """An id as a form or URL gave it: digits only (ASCII), within the database's range; else None."""
-    if isinstance(value, int):
-        return value if 0 < value <= MAX_ID else None
-    text = str(value or "").strip()
-    if not text or len(text) > 19 or not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if 0 < number <= MAX_ID else None
-
-
 def find_patron_and_copy(school: Any, patron_id: int, barcode: str) -> tuple[Patron | None, Copy | None]:
     """The patron on the desk's screen and the copy just scanned for them, in one query (a scan's hot path)."""
-    if valid_id(patron_id) is None:
+    if id_or_none(patron_id) is None:
         return None, None
     candidates = _barcode_candidates(barcode)
     if not candidates:

@@ -13,6 +13,7 @@ from mediatheek.catalog.models import Copy
 from mediatheek.circulation import rules, services
 from mediatheek.circulation.models import LoanRule, Reservation
 from mediatheek.core.models import AuditEvent
+from mediatheek.core.params import id_or_none
 from mediatheek.patrons.models import Patron
 from mediatheek.schools.models import School
 from mediatheek.testing.factories import CopyFactory, GroupFactory, PatronFactory, TitleFactory
@@ -160,6 +161,6 @@ def test_ids_beyond_the_database_range_find_nothing(school_a: Any, pupil: Patron
     """The desk's hand-written patron look-up: SQLite raises OverflowError on a Python int beyond 64 bits."""
     assert services.find_patron_and_copy(school_a, 99999999999999999999, "X1") == (None, None)
     assert services.find_patron_and_copy(school_a, pupil.pk, "") == (pupil, None)
-    assert services.valid_id("12") == 12
+    assert id_or_none("12") == 12
     for bad in ("", "abc", "1.5", "-3", "0", "\x00", "12\x00", "٣", "99999999999999999999", " ", None, 2**63):
-        assert services.valid_id(bad) is None, repr(bad)
+        assert id_or_none(bad) is None, repr(bad)

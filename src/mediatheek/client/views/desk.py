@@ -25,6 +25,7 @@ from mediatheek.catalog.models import Copy
 from mediatheek.circulation import queries, services
 from mediatheek.circulation.models import Loan, Reservation
 from mediatheek.core.errors import DomainError
+from mediatheek.core.params import id_or_none
 from mediatheek.patrons import queries as patron_queries
 from mediatheek.patrons.models import Patron
 from mediatheek.web.permissions import desk, managers
@@ -300,7 +301,7 @@ def reserve(request: ClientRequest, pk: int) -> HttpResponse:
 def _place_reservation(request: ClientRequest, patron: Patron) -> HttpResponse:
     # The form sends a title's id; anything else (words, NUL, a number beyond the database's range) is refused
     # here, before the database sees it.
-    title_id = services.valid_id(request.POST.get("title", ""))
+    title_id = id_or_none(request.POST.get("title", ""))
     if title_id is None:
         request.session[FEEDBACK_KEY] = _feedback("error", _("Kies een titel uit de lijst."))
         return redirect("client:desk_reserve", pk=patron.pk)
