@@ -69,7 +69,7 @@ def test_a_busy_desk_with_only_the_scanner(page, desk_data, screenshot):
     for number, copy in enumerate(copies[:3], start=1):
         scan(page, copy.barcode)
         page.locator(".scan-success").filter(has_text=copy.title.title).wait_for()
-        assert page.locator("#desk-loans tr").filter(has_text=copy.barcode).count() == 1
+        expect(page.locator("#desk-loans tr").filter(has_text=copy.barcode)).to_have_count(1)
         expect(page.locator("#desk-announcer")).to_contain_text(f"Uitgeleend: {copy.title.title}")  # screen readers
         assert focus_in_scan_field(page)
         assert page.locator("#loan-count").inner_text().startswith(f"Te leen: {number + 1} boeken")
@@ -88,7 +88,7 @@ def test_a_busy_desk_with_only_the_scanner(page, desk_data, screenshot):
     earlier = desk_data["earlier"]
     page.locator("#desk-loans tr").filter(has_text=earlier.barcode).get_by_role("button", name="Verlengen").click()
     page.locator(".scan-success").filter(has_text="Verlengd").wait_for()
-    assert page.locator("#desk-loans tr").filter(has_text=earlier.barcode).get_by_text("1×").count() == 1
+    expect(page.locator("#desk-loans tr").filter(has_text=earlier.barcode).get_by_text("1×")).to_have_count(1)
     assert focus_in_scan_field(page)
     screenshot(page, "04-verlengd")
 
@@ -98,7 +98,7 @@ def test_a_busy_desk_with_only_the_scanner(page, desk_data, screenshot):
     scan(page, copies[1].barcode)
     page.locator(".scan-success").filter(has_text="Sanne de Lezer").wait_for()
     assert "Op tijd" in page.locator(".scan-result").inner_text()
-    assert page.locator("#return-log tr").filter(has_text=copies[1].barcode).count() == 1
+    expect(page.locator("#return-log tr").filter(has_text=copies[1].barcode)).to_have_count(1)
     assert focus_in_scan_field(page)
     screenshot(page, "05-ingeleverd")
 
@@ -132,7 +132,7 @@ def test_the_coordinator_sets_rules_reserves_and_sees_the_hold(page, desk_data, 
     page.get_by_label("Tot en met jaargroep").fill("2")
     page.get_by_label("Maximum aantal boeken").fill("1")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_role("cell", name="jaargroep 1–2", exact=True).count() == 1
+    expect(page.get_by_role("cell", name="jaargroep 1–2", exact=True)).to_have_count(1)
     # The summer holiday: no due date after the last school day before it.
     page.get_by_role("link", name="Sluitingsdagen toevoegen").click()
     start = timezone.localdate() + dt.timedelta(days=200)
@@ -141,7 +141,7 @@ def test_the_coordinator_sets_rules_reserves_and_sees_the_hold(page, desk_data, 
     page.get_by_label("Tot en met").fill((start + dt.timedelta(days=42)).isoformat())
     page.get_by_label("Zomervakantie").check()
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_role("cell", name="Zomervakantie", exact=True).count() == 1
+    expect(page.get_by_role("cell", name="Zomervakantie", exact=True)).to_have_count(1)
     screenshot(page, "01-uitleenregels")
 
     # Reserve a lent title for Daan; when Sanne brings it back, the desk says to put it aside for Daan.

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from mediatheek.operations.management.commands.seed_demo import DEMO_PASSWORD
 from mediatheek.patrons.models import Patron
@@ -34,9 +35,9 @@ def test_client_roles(page, demo, screenshot, login, sees, does_not_see):
     page.wait_for_url("**/client/")
     nav = page.get_by_role("navigation", name="Hoofdmenu")
     for item in sees:
-        assert nav.get_by_role("link", name=item, exact=True).count() == 1
+        expect(nav.get_by_role("link", name=item, exact=True)).to_have_count(1)
     for item in does_not_see:
-        assert nav.get_by_role("link", name=item, exact=True).count() == 0
+        expect(nav.get_by_role("link", name=item, exact=True)).to_have_count(0)
     screenshot(page, f"{login}-home")
     nav.get_by_role("link", name="Leners", exact=True).click()
     page.wait_for_url("**/client/leners/")
@@ -64,7 +65,7 @@ def test_staff_switches_school_and_adds_an_uploader(page, demo, screenshot):
     page.get_by_label("Pasnummer").fill("900099")
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
-    assert page.get_by_role("heading", name="Kies een nieuw wachtwoord").is_visible()
+    expect(page.get_by_role("heading", name="Kies een nieuw wachtwoord")).to_be_visible()
     screenshot(page, "portal-first-login")
 
 
@@ -82,6 +83,6 @@ def test_portal_login_as_pupil_on_a_phone(browser, live_server, demo, screenshot
     page.get_by_label("Pasnummer").fill(pupil.card_number)
     page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    assert page.get_by_text(f"Hallo {pupil.first_name}!").is_visible()
+    expect(page.get_by_text(f"Hallo {pupil.first_name}!")).to_be_visible()
     screenshot(page, "pupil-mijn-bibliotheek")
     context.close()

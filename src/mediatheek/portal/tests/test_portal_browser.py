@@ -138,8 +138,8 @@ def test_search_filter_and_open_a_title(browser: Any, live_server: Any, library:
     page.keyboard.press("Enter")
     page.wait_for_url("**/zoeken?q=weerwolf")
     results = page.locator(".result")
-    assert results.count() == 3
-    assert page.get_by_text("Uitgeleend tot").count() == 1  # Volle maan
+    expect(results).to_have_count(3)
+    expect(page.get_by_text("Uitgeleend tot")).to_have_count(1)  # Volle maan
     screenshot(page, f"{viewport}-search")
     assert_accessible(page)
 
@@ -149,7 +149,7 @@ def test_search_filter_and_open_a_title(browser: Any, live_server: Any, library:
     page.get_by_label("AVI-niveau").select_option("E5")
     page.get_by_label("Nu aanwezig").check()
     page.get_by_role("button", name="Toon boeken").click()
-    assert page.locator(".result").count() == 1
+    expect(page.locator(".result")).to_have_count(1)
     expect(page.get_by_role("heading", name="1 boek gevonden")).to_be_visible()
     screenshot(page, f"{viewport}-search-filtered")
 

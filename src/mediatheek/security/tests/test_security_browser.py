@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from mediatheek.accounts.services import create_account
 from mediatheek.testing import factories as f
@@ -33,7 +34,7 @@ def test_staff_second_factor_audit_log_and_school_data(page, transactional_db, s
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url("**/client/tweestaps/instellen/**")
-    assert page.get_by_role("img", name="QR-code voor de authenticator-app").is_visible()
+    expect(page.get_by_role("img", name="QR-code voor de authenticator-app")).to_be_visible()
     screenshot(page, "01-otp-setup")
     page.get_by_label("Code uit de authenticator-app").fill(_code(user))
     page.get_by_role("button", name="Bevestigen").click()
@@ -49,12 +50,12 @@ def test_staff_second_factor_audit_log_and_school_data(page, transactional_db, s
     nav = page.get_by_role("navigation", name="Hoofdmenu")
     nav.get_by_role("link", name="Gegevens school").click()
     page.wait_for_url("**/gegevens/")
-    assert page.get_by_role("heading", name="Alle gegevens verwijderen (einde contract)").is_visible()
+    expect(page.get_by_role("heading", name="Alle gegevens verwijderen (einde contract)")).to_be_visible()
     screenshot(page, "03-school-data")
 
     nav = page.get_by_role("navigation", name="Hoofdmenu")
     nav.get_by_role("link", name="Beveiliging").click()
-    assert page.get_by_test_id("security-importeur").is_visible()
+    expect(page.get_by_test_id("security-importeur")).to_be_visible()
     screenshot(page, "04-security")
 
 
