@@ -86,5 +86,18 @@ def check_overdue(pre: Precheck, *, name: str, overdue: int, action: str) -> Non
         pre.notes.append(Notice("overdue", text))
 
 
+def check_same_title(pre: Precheck, *, name: str, count: int) -> None:
+    """A second copy of a title the patron has on loan already: usually a mistake (two copies in the pile, or the
+    same book scanned for the wrong pupil), sometimes meant (a pair reading together); the desk asks."""
+    if not count:
+        return
+    text = ngettext(
+        "%(name)s heeft al een exemplaar van deze titel te leen.",
+        "%(name)s heeft al %(count)d exemplaren van deze titel te leen.",
+        count,
+    ) % {"name": name, "count": count}
+    pre.confirmations.append(Notice("same_title", text + " " + _("Nog een exemplaar uitlenen?")))
+
+
 def confirm_question() -> str:
     return _("Toch uitlenen?")

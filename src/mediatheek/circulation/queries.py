@@ -115,6 +115,11 @@ class DeskPatron:
     def loan_count(self) -> int:
         return len(self.loans)
 
+    @property
+    def renewable(self) -> bool:
+        """Whether "Alles verlengen" can do anything: a loan not yet renewed as often as the rule allows."""
+        return any(loan.renewals < self.rule.max_renewals for loan in self.loans)
+
 
 def general_rule(patron: Patron, rule: rules.EffectiveRule | None = None) -> rules.EffectiveRule:
     """The patron's rule without an age code (what limits all their loans); `rule` when it is that already."""

@@ -236,7 +236,13 @@ class Calendar:
         return None
 
     def due_date(self, today: dt.date, days: int) -> DueDate:
-        due = self.next_open_day(today + dt.timedelta(days=max(days, 0)))
+        return self.due_on_or_after(today + dt.timedelta(days=max(days, 0)), today=today)
+
+    def due_on_or_after(self, day: dt.date, *, today: dt.date) -> DueDate:
+        """The due date for a book meant to come back on `day`: that day when it is open, else the next open day,
+        but never after the last open day before the summer holiday (as seen on `today`). A lend asks it for
+        today + the loan period; a closed day added later asks it for the due dates that fall on it."""
+        due = self.next_open_day(day)
         end = self.hard_end(today)
         if end is not None and due > end:
             return DueDate(end, capped=True)

@@ -283,6 +283,12 @@ def checkout_precheck(
         if loan.patron_id == patron.pk and loan.copy_id != copy.pk
     ]
     pre.patron_loan_count = len(loans)
+    same_title = sum(
+        1
+        for loan, _code in open_loans_here
+        if loan.patron_id == patron.pk and loan.copy_id != copy.pk and loan.copy.title_id == copy.title_id
+    )
+    precheck.check_same_title(pre, name=name, count=same_title)
     if open_loan is not None:
         if open_loan.patron_id == patron.pk:
             pre.blockers.append(
@@ -336,7 +342,11 @@ def checkout_precheck(
             pre.blockers.append(
                 Notice(
                     "limit",
-                    _("%(name)s heeft al %(count)d boeken met leeftijdscode %(code)s; meer mag niet.")
+                    ngettext(
+                        "%(name)s heeft al %(count)d boek met leeftijdscode %(code)s; meer mag niet.",
+                        "%(name)s heeft al %(count)d boeken met leeftijdscode %(code)s; meer mag niet.",
+                        same,
+                    )
                     % {"name": name, "count": same, "code": rule.age_code},
                 )
             )
@@ -799,6 +809,44 @@ def save_closed_day(*, closed_day: ClosedDay, by: User | None) -> ClosedDay:
 
 def delete_closed_day(*, closed_day: ClosedDay, by: User | None) -> None:
     _delete_audited(closed_day, by=by, summary=f"sluitingsdagen {closed_day}")
+
+
+def loans_due_on_closed_day(closed_day: ClosedDay, *, today: dt.date | None = None) -> QuerySet[Loan]:
+    """The school's open loans due on a day of `closed_day` from today on: set before the closed day was known
+    (a loan lent after it never gets such a date). Past due dates stay: a book already late stays as late."""
+    today = today or timezone.localdate()
+    return (
+        Loan.objects.for_school(closed_day.school)
+        .open()
+        .filter(due_date__gte=max(closed_day.start, today), due_date__lte=closed_day.end)
+    )
+
+
+def move_due_dates_off_closed_day(*, closed_day: ClosedDay, by: User | None, today: dt.date | None = None) -> int:
+    """Give the loans due on `closed_day` the due date a lend would give them now: the next open day, never after
+    the last open day before the summer holiday (rules.Calendar.due_on_or_after). One transaction, audited.
+    Returns how many loans moved."""
+    today = today or timezone.localdate()
+    calendar = rules.Calendar.for_school(closed_day.school_id, around=today)
+    moved: list[int] = []
+    with transaction.atomic():
+        for loan_id, due_date in loans_due_on_closed_day(closed_day, today=today).values_list("id", "due_date"):
+            new_date = calendar.due_on_or_after(due_date, today=today).date
+            # Conditional: a loan returned or renewed meanwhile by a desk keeps what the desk gave it.
+            if new_date != due_date and Loan.objects.open().filter(pk=loan_id, due_date=due_date).update(
+                due_date=new_date
+            ):
+                moved.append(loan_id)
+        audit.record(
+            audit.AuditEvent.Action.UPDATE,
+            actor=by,
+            school=closed_day.school,
+            obj=closed_day,
+            summary=f"inleverdata van {len(moved)} uitleningen verplaatst van sluitingsdagen {closed_day}",
+            count=len(moved),
+            loans=moved,
+        )
+    return len(moved)
 
 
 # --- Overdue reminders ----------------------------------------------------------------------------------------------

@@ -110,7 +110,7 @@ def closed_periods(school_id: int, since: dt.date | None, until: dt.date | None)
 # Both are read after the lock was taken, in a statement of their own (see services.check_in).
 
 LOAN_COPY_OR_PATRON = (
-    "l.id, l.due_date, l.copy_id, l.patron_id, t.age_code",
+    "l.id, l.due_date, l.copy_id, l.patron_id, t.age_code, c.title_id",
     f"FROM {LOAN} l JOIN {COPY} c ON c.id = l.copy_id JOIN {TITLE} t ON t.id = c.title_id "  # noqa: S608
     "WHERE (l.copy_id = %s OR l.patron_id = %s) AND l.returned_at IS NULL",
 )
@@ -189,13 +189,15 @@ def checkout_reads(
     *, copy_id: int, patron_id: int, school_id: int, title_id: int
 ) -> tuple[list[tuple[Loan, str]], list[Reservation]]:
     """The copy's open loan and the patron's open loans, as (loan, age code of its title), and the title's open
-    reservations at the school: in one query."""
+    reservations at the school: in one query. Each loan's copy knows its title id (a second copy of a title the
+    patron has already is asked about)."""
     open_reservations = _queue_query(school_id, title_id, OPEN_RESERVATION_WHERE, list(OPEN_RESERVATION_STATUSES))
     loan_rows, queue_rows = _loans_and_queue(LOAN_COPY_OR_PATRON, [copy_id, patron_id], [open_reservations])
-    loans = [
-        (_from_db(Loan, {"id": loan_id, "due_date": as_date(due), "copy_id": copy, "patron_id": patron}), code or "")
-        for loan_id, due, copy, patron, code in loan_rows
-    ]
+    loans = []
+    for loan_id, due, copy, patron, code, title in loan_rows:
+        loan = _from_db(Loan, {"id": loan_id, "due_date": as_date(due), "copy_id": copy, "patron_id": patron})
+        loan.copy = _from_db(Copy, {"id": copy, "title_id": title})
+        loans.append((loan, code or ""))
     return loans, [_reservation(school_id, title_id, row) for row in queue_rows]
 
 

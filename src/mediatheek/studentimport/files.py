@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mediatheek.core import sandbox
 from mediatheek.core.errors import FileRefused
@@ -227,7 +228,11 @@ def require_usable(result: ReadResult) -> None:
     if not result.rows:
         if result.row_errors:
             raise FileRefused(
-                _("Geen enkele regel in het bestand is bruikbaar (%(count)s regels met fouten).")
+                ngettext(
+                    "Geen enkele regel in het bestand is bruikbaar (%(count)s regel met fouten).",
+                    "Geen enkele regel in het bestand is bruikbaar (%(count)s regels met fouten).",
+                    len(result.row_errors),
+                )
                 % {"count": len(result.row_errors)}
             )
         raise FileRefused(_("Het bestand bevat geen leerlingen (alleen kopregels of lege regels)."))

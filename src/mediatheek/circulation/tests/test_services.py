@@ -300,3 +300,24 @@ def test_expire_holds_command(pupil, volunteer_a, school_a, capsys):
     assert "1 reservation(s) expired" in capsys.readouterr().out
     reservation.refresh_from_db()
     assert reservation.status == Reservation.Status.EXPIRED
+
+
+# --- Issue #14: a second copy of a title the patron has on loan asks first ---------------------------------------
+
+
+def test_a_second_copy_of_a_title_on_loan_needs_confirmation(school_a):
+    title = TitleFactory(title="Dummie de mummie")
+    patron = PatronFactory(school=school_a)
+    LoanFactory(copy=CopyFactory(school=school_a, title=title), patron=patron)
+    second = CopyFactory(school=school_a, title=title)
+    with pytest.raises(services.ConfirmationRequired) as question:
+        services.check_out(copy=second, patron=patron, by=None)
+    assert question.value.code == "same_title" and "al een exemplaar van deze titel" in str(question.value)
+    assert services.check_out(copy=second, patron=patron, by=None, confirmed=True).patron == patron
+
+
+def test_another_title_does_not_ask(school_a):
+    patron = PatronFactory(school=school_a)
+    LoanFactory(copy=CopyFactory(school=school_a), patron=patron)
+    pre = services.checkout_precheck(copy=CopyFactory(school=school_a), patron=patron)
+    assert "same_title" not in pre.codes()

@@ -25,5 +25,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("regels/<int:pk>/verwijderen/", desk_rules.rule_delete, name="desk_rule_delete"),
     path("sluitingsdagen/nieuw/", desk_rules.closed_day_edit, name="desk_closed_day_add"),
     path("sluitingsdagen/<int:pk>/", desk_rules.closed_day_edit, name="desk_closed_day_edit"),
+    path("sluitingsdagen/<int:pk>/inleverdata/", desk_rules.closed_day_due_dates, name="desk_closed_day_due_dates"),
     path("sluitingsdagen/<int:pk>/verwijderen/", desk_rules.closed_day_delete, name="desk_closed_day_delete"),
 ]

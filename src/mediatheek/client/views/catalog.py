@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mediatheek.catalog import queries, services
@@ -207,7 +208,9 @@ def _withdraw(request: ClientRequest, chosen: queries.WithdrawSelection, reason:
     except DomainError as error:
         messages.error(request, str(error))
         return False
-    messages.success(request, _("%(n)d exemplaren afgeschreven.") % {"n": count})
+    messages.success(
+        request, ngettext("%(n)d exemplaar afgeschreven.", "%(n)d exemplaren afgeschreven.", count) % {"n": count}
+    )
     return True
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -165,11 +166,14 @@ def import_apply(request: ClientRequest) -> HttpResponse:
         return redirect("client:catalog_import")
     messages.success(
         request,
-        _(
-            "Import klaar: %(new)d nieuwe titels, %(matched)d bekende titels, %(copies)d exemplaren, "
-            "%(rejected)d afgewezen."
-        )
-        % {"new": outcome.new, "matched": outcome.matched, "copies": outcome.copies, "rejected": outcome.rejected},
+        _("Import klaar: %(new)s, %(matched)s, %(copies)s, %(rejected)d afgewezen.")
+        % {
+            "new": ngettext("%(n)d nieuwe titel", "%(n)d nieuwe titels", outcome.new) % {"n": outcome.new},
+            "matched": ngettext("%(n)d bekende titel", "%(n)d bekende titels", outcome.matched)
+            % {"n": outcome.matched},
+            "copies": ngettext("%(n)d exemplaar", "%(n)d exemplaren", outcome.copies) % {"n": outcome.copies},
+            "rejected": outcome.rejected,
+        },
     )
     return redirect(reverse("client:catalog_search") + "?q=")
 
@@ -237,7 +241,10 @@ def stocktake_detail(request: ClientRequest, pk: int) -> HttpResponse:
 def stocktake_mark_lost(request: ClientRequest, pk: int) -> HttpResponse:
     stocktake = get_object_or_404(Stocktake.objects.for_school(request.school), pk=pk)
     count = services.mark_missing_lost(stocktake=stocktake, by=request.user)
-    messages.success(request, _("%(n)d exemplaren als vermist gemeld.") % {"n": count})
+    messages.success(
+        request,
+        ngettext("%(n)d exemplaar als vermist gemeld.", "%(n)d exemplaren als vermist gemeld.", count) % {"n": count},
+    )
     return redirect("client:catalog_stocktake", stocktake.pk)
 
 

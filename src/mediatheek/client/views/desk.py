@@ -77,15 +77,24 @@ def _unknown(code: str) -> dict[str, str]:
 
 
 def _return_feedback(result: services.CheckInResult, *, from_card_field: bool = False) -> dict[str, str]:
-    returned = _("Ingeleverd: %(title)s") % {"title": result.copy.title.title}
+    # A copy that was not lent (returned before, or never lent) is not "ingeleverd": its heading is its title only.
+    lent = result.loan is not None
+    book = result.copy.title.title
+    returned = _("Ingeleverd: %(title)s") % {"title": book} if lent else book
     level, parts = _return_outcome(result)
     if from_card_field:
-        parts.insert(0, _("Dit was een boek, geen pas: het is ingeleverd."))
+        parts.insert(
+            0, _("Dit was een boek, geen pas: het is ingeleverd.") if lent else _("Dit was een boek, geen pas.")
+        )
     if result.hold is None:
         return _feedback(level, " ".join(parts), title=returned)
     # The one thing the desk must not miss: say it first, in the heading.
     until = services.day_label(result.hold.hold_until or timezone.localdate())
-    parts = [returned + ".", *parts, _("Gereserveerd; apart tot en met %(date)s.") % {"date": until}]
+    parts = [
+        returned + "." if lent else book + ":",
+        *parts,
+        _("Gereserveerd; apart tot en met %(date)s.") % {"date": until},
+    ]
     hold_title = _("Apart leggen voor %(who)s") % {"who": services.patron_label(result.hold.patron)}
     return _feedback("hold", " ".join(parts), title=hold_title)
 
@@ -155,6 +164,7 @@ def _patron_context(request: ClientRequest, patron: Patron, feedback: dict[str, 
         "patron": screen.patron,
         "loans": screen.loans,
         "loan_count": screen.loan_count,
+        "renewable": screen.renewable,
         "rule": screen.rule,
         "today": screen.today,
         "attention": screen.attention,
@@ -227,7 +237,8 @@ def _lend(request: ClientRequest, patron: Patron, copy: Copy) -> tuple[dict[str,
 def _lent_context(request: ClientRequest, patron: Patron, loan: Loan, precheck: services.Precheck) -> dict[str, Any]:
     rule = queries.general_rule(patron, precheck.rule)
     count = precheck.patron_loan_count + 1
-    context: dict[str, Any] = {"new_loan": loan, "loan_count": count, "rule": rule}
+    # The new loan is renewable when the rule allows any renewal: "Alles verlengen" appears with the first loan.
+    context: dict[str, Any] = {"new_loan": loan, "loan_count": count, "rule": rule, "renewable": rule.max_renewals > 0}
     if count >= rule.max_loans or precheck.own_reservation is not None:
         # What the screen points out changed (the limit reached, a collected reservation): send it along. Only
         # then: the usual scan changes none of it and stays without these two queries.

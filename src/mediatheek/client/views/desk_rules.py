@@ -7,7 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mediatheek.circulation import queries, rules, services
 from mediatheek.circulation.models import LoanRule
@@ -67,8 +68,29 @@ def closed_day_edit(request: ClientRequest, pk: int | None = None) -> HttpRespon
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Sluitingsdagen opgeslagen."))
-            return redirect("client:desk_rules")
+            # Loans lent before these days were known may be due on one of them: the next page offers to move them.
+            return redirect("client:desk_closed_day_due_dates", pk=closed_day.pk)
     return render(request, "client/desk/closed_day_form.html", {"form": form, "closed_day": closed_day})
+
+
+@managers
+@require_http_methods(["GET", "HEAD", "POST"])
+def closed_day_due_dates(request: ClientRequest, pk: int) -> HttpResponse:
+    """Open loans due on a closed day: offered (with their number) to move to the next open day. A GET changes
+    nothing; without such loans it goes straight back to the rules page."""
+    closed_day = get_object_or_404(ClosedDay.objects.filter(school=request.school), pk=pk)
+    if request.method == "POST":
+        moved = services.move_due_dates_off_closed_day(closed_day=closed_day, by=request.user)
+        messages.success(
+            request,
+            ngettext("%(count)d inleverdatum verplaatst.", "%(count)d inleverdata verplaatst.", moved)
+            % {"count": moved},
+        )
+        return redirect("client:desk_rules")
+    count = services.loans_due_on_closed_day(closed_day).count()
+    if not count:
+        return redirect("client:desk_rules")
+    return render(request, "client/desk/closed_day_due_dates.html", {"closed_day": closed_day, "count": count})
 
 
 @managers

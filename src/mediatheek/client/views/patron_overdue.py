@@ -82,13 +82,21 @@ def overdue_remind(request: ClientRequest) -> HttpResponse:
     if result.skipped_recent:
         messages.info(
             request,
-            _("%(count)d leners niet opnieuw gemaild: zij kregen de afgelopen %(days)d dagen al een herinnering.")
-            % {"count": len(result.skipped_recent), "days": REMINDER_INTERVAL_DAYS},
+            ngettext(
+                "%(count)d lener niet opnieuw gemaild: %(recent)s",
+                "%(count)d leners niet opnieuw gemaild: %(recent)s",
+                len(result.skipped_recent),
+            )
+            % {"count": len(result.skipped_recent), "recent": _recently_reminded()},
         )
     if result.without_email:
         messages.warning(
             request,
-            _("%(count)d leners hebben geen e-mailadres: %(names)s.")
+            ngettext(
+                "%(count)d lener heeft geen e-mailadres: %(names)s.",
+                "%(count)d leners hebben geen e-mailadres: %(names)s.",
+                len(result.without_email),
+            )
             % {"count": len(result.without_email), "names": ", ".join(p.full_name for p in result.without_email)},
         )
     if result.failed:
@@ -99,3 +107,11 @@ def overdue_remind(request: ClientRequest) -> HttpResponse:
         )
     url = reverse("client:overdue_list")
     return redirect(f"{url}?groep={group.pk}" if group else url)
+
+
+def _recently_reminded() -> str:
+    return ngettext(
+        "de afgelopen %(days)d dag kregen ze al een herinnering.",
+        "de afgelopen %(days)d dagen kregen ze al een herinnering.",
+        REMINDER_INTERVAL_DAYS,
+    ) % {"days": REMINDER_INTERVAL_DAYS}
