@@ -8,8 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mediatheek.catalog.models import Title
+from mediatheek.core.params import id_or_none
 
 MAX_PICTURE_BYTES = 2 * 1024 * 1024
+MAX_TITLES = 20
+# The editor's buttons that redisplay the form instead of saving it (what they do without JavaScript; with it,
+# content.js does the same in the page): look up books, add or remove one, show the text as the portal will.
+PICKER_ACTIONS = ("search_titles", "add_title", "remove_title", "preview")
 PICTURE_TYPES = {"JPEG", "PNG", "GIF", "WEBP"}
 
 
@@ -35,14 +40,27 @@ class PictureInput(forms.ClearableFileInput):
         return context
 
 
+class TitleChoiceField(forms.ModelMultipleChoiceField):
+    """Books by their id; anything that is not a database id (words, NUL, a number beyond the database's range)
+    is an unknown book before the database sees it."""
+
+    def clean(self, value: Any) -> Any:
+        values = value if isinstance(value, list | tuple) else ([] if value in (None, "") else [value])
+        if any(id_or_none(item) is None for item in values):
+            raise forms.ValidationError(_("Onbekend boek."), code="invalid_choice")
+        return super().clean([id_or_none(item) for item in values])
+
+
 class ContentForm(forms.ModelForm):
     """Heading, Markdown text, a picture, the books it points to, year levels and the publication window."""
 
-    title_refs = forms.CharField(
+    titles = TitleChoiceField(
+        queryset=Title.objects.all(),
         label=_("Boeken"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("ISBN of titelnummer, één per regel. Ze komen als link onder het stukje."),
+        widget=forms.MultipleHiddenInput,
+        help_text=_("Zoek een boek en voeg het toe. De boeken komen als link onder het stukje."),
+        error_messages={"invalid_choice": _("Onbekend boek."), "invalid_pk_value": _("Onbekend boek.")},
     )
     library_wide = forms.BooleanField(
         label=_("Voor alle scholen van de bibliotheek"), required=False, help_text=_("Alleen voor de bibliotheek.")
@@ -73,10 +91,8 @@ class ContentForm(forms.ModelForm):
             del self.fields["library_wide"]
         elif self.instance.pk is not None:
             self.fields["library_wide"].initial = self.instance.school_id is None
-        if self.instance.pk is not None:
-            self.fields["title_refs"].initial = "\n".join(
-                title.isbn or str(title.pk) for title in self.instance.titles.all()
-            )
+        if self.instance.pk is not None and "titles" not in self.initial:
+            self.fields["titles"].initial = list(self.instance.titles.all())
 
     def clean_picture(self) -> Any:
         picture = self.cleaned_data.get("picture")
@@ -87,28 +103,17 @@ class ContentForm(forms.ModelForm):
                 raise forms.ValidationError(_("Kies een JPEG-, PNG-, GIF- of WebP-afbeelding."))
         return picture
 
-    def clean_title_refs(self) -> list[Title]:
-        from mediatheek.catalog.text import normalise_isbn_or_none
+    def picked(self) -> list[Title]:
+        """The books the editor lists as chosen: as sent, else as saved."""
+        if self.is_bound:
+            return picked_titles(self.data)
+        return list(self.initial.get("titles", self.fields["titles"].initial) or [])
 
-        titles: list[Title] = []
-        unknown: list[str] = []
-        for line in self.cleaned_data.get("title_refs", "").replace(",", "\n").splitlines():
-            ref = line.strip()
-            if not ref:
-                continue
-            isbn = normalise_isbn_or_none(ref)
-            title = None
-            if isbn:
-                title = Title.objects.filter(isbn=isbn).first()
-            elif ref.isascii() and ref.isdigit() and len(ref) < 10:
-                title = Title.objects.filter(pk=int(ref)).first()
-            if title is None:
-                unknown.append(ref)
-            elif title not in titles:
-                titles.append(title)
-        if unknown:
-            raise forms.ValidationError(_("Onbekend boek: %(refs)s") % {"refs": ", ".join(unknown)})
-        return titles[:20]
+    def clean_titles(self) -> list[Title]:
+        titles = list(self.cleaned_data.get("titles") or [])
+        if len(titles) > MAX_TITLES:
+            raise forms.ValidationError(_("Kies hoogstens %(max)d boeken.") % {"max": MAX_TITLES})
+        return titles
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -120,3 +125,26 @@ class ContentForm(forms.ModelForm):
 def content_form_class(model: type) -> type[ContentForm]:
     meta = type("Meta", (ContentForm.Meta,), {"model": model})
     return type(f"{model.__name__}Form", (ContentForm,), {"Meta": meta})
+
+
+def picked_titles(data: Any) -> list[Title]:
+    """The books chosen in a submitted editor, with the one added or removed by the button that sent it."""
+    ids = [pk for pk in (id_or_none(value) for value in data.getlist("titles")) if pk is not None]
+    added, removed = id_or_none(data.get("add_title", "")), id_or_none(data.get("remove_title", ""))
+    if added is not None and added not in ids:
+        ids.append(added)
+    ids = [pk for pk in ids if pk != removed][:MAX_TITLES]
+    found = Title.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def redisplay(form_class: type[ContentForm], data: Any, **kwargs: Any) -> ContentForm:
+    """The editor again, as it was sent, without saving and without error messages (nothing was meant to be
+    saved yet): an unbound form whose initial values are what was typed, with the books as now chosen."""
+    form = form_class(**kwargs)
+    initial: dict[str, Any] = {name: data.get(name) for name in form.fields if name in data and name != "titles"}
+    initial["titles"] = picked_titles(data)
+    for name, field in form.fields.items():
+        if isinstance(field, forms.BooleanField):
+            initial[name] = name in data
+    return form_class(initial=initial, **kwargs)

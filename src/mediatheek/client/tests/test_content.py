@@ -32,7 +32,7 @@ def test_admin_writes_a_leestip_with_picture_and_books_that_shows_on_the_portal(
             "body": "Een **weerwolf** die niet eng is.",
             "picture": _png(),
             "picture_alt": "Een wolf in pyjama",
-            "title_refs": f"978-90-258-6042-4\n{title.pk}",
+            "titles": [title.pk],
             "year_level_from": "3",
             "year_level_to": "5",
             "publish_from": "2020-01-01",
@@ -66,7 +66,7 @@ def test_picture_needs_a_description_and_must_be_an_image(client, admin_a):
 def test_unknown_book_is_reported(client, admin_a):
     client.force_login(admin_a)
     body = client.post(
-        "/client/leestips/leestips/nieuw/", {"heading": "x", "title_refs": "9999999", "publish_from": "2020-01-01"}
+        "/client/leestips/leestips/nieuw/", {"heading": "x", "titles": "9999999", "publish_from": "2020-01-01"}
     ).content.decode()
     assert "Onbekend boek" in body and not ReadingTip.objects.exists()
 
@@ -113,3 +113,93 @@ def test_editor_shows_the_current_picture_through_the_app(client, admin_a, admin
     assert f'href="{url}"' in body
     assert client.get(url)["Content-Type"] == "image/png"  # not yet published, but its editor sees it
     assert_refused(client, admin_b, url)
+
+
+# --- Issue #14, item 11: books by search, Markdown buttons and a preview -----------------------------------------
+
+
+def _tip_data(**extra):
+    return {"heading": "Lees dit", "body": "", "publish_from": "2020-01-01", **extra}
+
+
+def test_the_editor_asks_no_title_number(client, admin_a):
+    client.force_login(admin_a)
+    body = client.get("/client/leestips/leestips/nieuw/").content.decode()
+    assert "titelnummer" not in body and "Boek zoeken" in body and 'name="title_q"' in body
+
+
+def test_the_book_search_suggests_titles_of_the_school(client, admin_a, school_a, school_b):
+    from mediatheek.testing.factories import CopyFactory
+
+    ours = TitleFactory(title="Dolfje Weerwolfje", authors="Paul van Loon")
+    CopyFactory(school=school_a, title=ours)
+    CopyFactory(school=school_b, title=TitleFactory(title="Dolfje en de weerwolvenbende"))
+    client.force_login(admin_a)
+    body = client.get("/client/leestips/titels/", {"title_q": "dolfje"}).content.decode()
+    assert "Dolfje Weerwolfje" in body and f'name="add_title" value="{ours.pk}"' in body
+    assert "weerwolvenbende" not in body  # not at this school
+    assert "Geen boek gevonden" in client.get("/client/leestips/titels/", {"title_q": "zzzq"}).content.decode()
+
+
+def test_without_javascript_search_add_and_remove_keep_what_was_typed(client, admin_a, school_a):
+    from mediatheek.testing.factories import CopyFactory
+
+    first, second = TitleFactory(title="Kikker is verliefd"), TitleFactory(title="Kikker en de vreemdeling")
+    for title in (first, second):
+        CopyFactory(school=school_a, title=title)
+    client.force_login(admin_a)
+    url = "/client/leestips/leestips/nieuw/"
+    body = client.post(url, _tip_data(search_titles="1", title_q="kikker")).content.decode()
+    assert 'value="Lees dit"' in body and "Kikker is verliefd" in body and "field-error" not in body
+    body = client.post(url, _tip_data(add_title=first.pk, title_q="kikker")).content.decode()
+    assert f'name="titles" value="{first.pk}"' in body
+    body = client.post(url, _tip_data(titles=[first.pk], add_title=second.pk)).content.decode()
+    assert f'name="titles" value="{first.pk}"' in body and f'name="titles" value="{second.pk}"' in body
+    body = client.post(url, _tip_data(titles=[first.pk, second.pk], remove_title=first.pk)).content.decode()
+    assert f'name="titles" value="{first.pk}"' not in body and f'name="titles" value="{second.pk}"' in body
+    assert not ReadingTip.objects.exists()  # none of these saved
+    client.post(url, _tip_data(titles=[second.pk]))
+    assert list(ReadingTip.objects.get().titles.all()) == [second]
+
+
+def test_editing_lists_the_chosen_books(client, admin_a, school_a):
+    tip = ReadingTip.objects.create(school=school_a, heading="Kikker")
+    title = TitleFactory(title="Kikker is verliefd")
+    tip.titles.add(title)
+    client.force_login(admin_a)
+    body = client.get(f"/client/leestips/leestips/{tip.pk}/").content.decode()
+    assert f'name="titles" value="{title.pk}"' in body and "Kikker is verliefd" in body
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "-1", "1.5", ""])
+def test_a_book_that_is_not_an_id_is_refused(client, admin_a, value):
+    client.force_login(admin_a)
+    response = client.post("/client/leestips/leestips/nieuw/", _tip_data(titles=[value or "x"]))
+    assert response.status_code == 200 and "Onbekend boek" in response.content.decode()
+    assert not ReadingTip.objects.exists()
+    for name in ("add_title", "remove_title"):
+        assert client.post("/client/leestips/leestips/nieuw/", _tip_data(**{name: value})).status_code == 200
+
+
+def test_the_preview_is_the_portals_rendering(client, admin_a):
+    client.force_login(admin_a)
+    text = "Een **weerwolf**\n\n- dun\n- grappig\n\n<script>alert(1)</script>"
+    body = client.post("/client/leestips/voorbeeld/", {"body": text}).content.decode()
+    assert "<strong>weerwolf</strong>" in body and "<li>dun</li>" in body and "<script>" not in body
+    # Without JavaScript: the editor again, with the preview and the text as typed.
+    body = client.post("/client/leestips/leestips/nieuw/", _tip_data(body=text, preview="1")).content.decode()
+    assert "<strong>weerwolf</strong>" in body and "Voorbeeld: zo staat de tekst op het portaal." in body
+    assert not ReadingTip.objects.exists()
+
+
+def test_the_editor_has_markdown_buttons(client, admin_a):
+    client.force_login(admin_a)
+    body = client.get("/client/leestips/weetjes/nieuw/").content.decode()
+    for kind in ("bold", "italic", "list", "link"):
+        assert f'data-markdown="{kind}"' in body
+    assert "/static/client/content.js" in body and "https://" not in body.split("<main", 1)[0]
+
+
+def test_the_book_search_and_preview_are_for_managers_only(client, volunteer_a):
+    assert_refused(client, volunteer_a, "/client/leestips/titels/?title_q=a")
+    assert_refused(client, volunteer_a, "/client/leestips/voorbeeld/", method="post")
