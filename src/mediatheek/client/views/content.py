@@ -23,7 +23,6 @@ from mediatheek.web.files import image_response
 from mediatheek.web.permissions import managers
 from mediatheek.web.requests import ClientRequest
 
-
 SUGGESTIONS = 10
 
 
