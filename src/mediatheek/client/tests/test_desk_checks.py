@@ -68,6 +68,7 @@ def test_returning_a_book_that_was_not_lent_says_so_without_success(client, volu
     body = client.post(reverse("client:desk_return_scan"), {"code": copy.barcode}, **HTMX).content.decode()
     assert "Dit boek was niet uitgeleend." in body and "Kikker is verliefd" in body
     assert "Ingeleverd" not in body and "scan-success" not in body and "scan-info" in body
+    assert "return-log" not in body  # not listed under "Zojuist ingeleverd"
 
 
 def test_a_book_that_was_not_lent_in_the_card_field_is_not_called_returned(client, volunteer_a, school_a):

@@ -386,7 +386,10 @@ def return_scan(request: ClientRequest) -> HttpResponse:
     entry, feedback = None, None
     if copy is not None:
         result = services.check_in(copy=copy, by=request.user)
-        entry, feedback = queries.ReturnEntry.of(result), _return_feedback(result)
+        feedback = _return_feedback(result)
+        # "Zojuist ingeleverd" lists what came back (or now waits for someone), not a book scanned twice.
+        if result.loan is not None or result.hold is not None:
+            entry = queries.ReturnEntry.of(result)
     elif code:
         feedback = _unknown(code)
 
