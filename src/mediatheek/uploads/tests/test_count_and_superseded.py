@@ -48,9 +48,7 @@ def test_rows_with_an_error_are_students_too(school_a):
 
 def test_a_client_file_whose_columns_are_not_recognised_has_no_count(school_a):
     data = b"nummer;wie\n1;Sanne\n2;Daan\n"
-    upload = services.receive_upload(
-        school=school_a, filename="l.csv", data=data, by=None, notify=False, strict=False
-    )
+    upload = services.receive_upload(school=school_a, filename="l.csv", data=data, by=None, notify=False, strict=False)
     assert upload.student_count is None
 
 
