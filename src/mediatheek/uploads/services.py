@@ -330,13 +330,9 @@ class UploadSuperseded(DomainError):
                 "Dit bestand is vervangen door de upload van %(date)s, die al is geïmporteerd. Bevestig dat je dit "
                 "oudere bestand toch wilt importeren."
             )
-            % {"date": superseded_label_date(newer) if newer else "?"},
+            % {"date": timezone.localtime(newer.uploaded_at).strftime("%d-%m-%Y %H:%M") if newer else "?"},
             code="superseded",
         )
-
-
-def superseded_label_date(upload: StudentUpload) -> str:
-    return timezone.localtime(upload.uploaded_at).strftime("%d-%m-%Y %H:%M")
 
 
 def apply_upload(

@@ -267,9 +267,7 @@ def import_undo(request: ClientRequest, run_pk: int) -> HttpResponse:
         return redirect("client:import_result", run_pk=run.pk)
     question = queries.undo_question(run)
     if question is None:
-        messages.error(
-            request, _("Alleen de laatste import van een school kan ongedaan worden gemaakt, en maar één keer.")
-        )
+        messages.error(request, _("Alleen de laatste import van een school kan ongedaan worden gemaakt."))
         return redirect("client:import_result", run_pk=run.pk)
     return render(request, "client/imports/undo_confirm.html", {"run": run, "question": question})
 
