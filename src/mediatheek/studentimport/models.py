@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mediatheek.core.tenancy import SchoolScopedManager
@@ -69,7 +70,7 @@ class ImportRun(models.Model):
         indexes = [models.Index(fields=["school", "undone_at", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.school_id} {self.filename} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.school_id} {self.filename} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     @property
     def counts(self) -> dict[str, int]:

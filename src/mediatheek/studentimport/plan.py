@@ -31,6 +31,17 @@ GUARD_SHARE = 0.25
 GUARD_MINIMUM = 10
 
 
+def exceeds_guard(leaving: int, active: int) -> bool:
+    """The import guard's rule: more than 25 % of the active students, and more than 10, would leave."""
+    return leaving > GUARD_MINIMUM and leaving > GUARD_SHARE * active
+
+
+def looks_partial(found: int, active: int) -> bool:
+    """A file with `found` students for a school with `active` ones: would importing it trip the guard (every
+    active student not in the file leaves)? Told to the school at once when it uploads."""
+    return exceeds_guard(max(active - found, 0), active)
+
+
 @dataclass(frozen=True, slots=True)
 class OpenLoan:
     title: str
@@ -104,8 +115,7 @@ class Plan:
     @property
     def guard_triggered(self) -> bool:
         """More than 25 % of the active students (and more than 10) would be deregistered."""
-        count = len(self.deregistered)
-        return count > GUARD_MINIMUM and count > GUARD_SHARE * self.active_before
+        return exceeds_guard(len(self.deregistered), self.active_before)
 
     @property
     def changed(self) -> bool:

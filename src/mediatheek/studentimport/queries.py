@@ -11,15 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
+from django.utils import formats, timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from mediatheek.studentimport.files import ReadResult
+from mediatheek.studentimport.leavers import LeaverBook, leaver_books
 from mediatheek.studentimport.mapping import FIELDS
 from mediatheek.studentimport.models import ImportChange, ImportRun
 from mediatheek.studentimport.normalise import RowError
 from mediatheek.studentimport.plan import OpenLoan, Plan, PlannedChange
-from mediatheek.studentimport.services import can_undo
+from mediatheek.studentimport.services import can_undo, undo_effect
 
 if TYPE_CHECKING:
     from mediatheek.patrons.models import Patron
@@ -236,6 +238,7 @@ class ResultPage:
     error_rows: list[ErrorRow]
     new_ids: list[int]
     can_undo: bool
+    leaver_books: list[LeaverBook]  # books still out with the students it deregistered
 
 
 @dataclass(frozen=True)
@@ -280,7 +283,69 @@ def result_page(run: ImportRun) -> ResultPage:
         error_rows=run_error_rows(run),
         new_ids=run.new_patron_ids(),
         can_undo=can_undo(run),
+        leaver_books=leaver_books(run),
     )
+
+
+def undo_question(run: ImportRun) -> str | None:
+    """ "Dit maakt de import van 1 september ongedaan: 12 nieuwe leerlingen worden verwijderd, ..." in numbers;
+    None when the run cannot be undone (not the school's last import, or undone already)."""
+    if not can_undo(run):
+        return None
+    effect = undo_effect(run)
+    parts = []
+    if effect.removed:
+        parts.append(
+            ngettext(
+                "%(n)d nieuwe leerling wordt verwijderd",
+                "%(n)d nieuwe leerlingen worden verwijderd",
+                effect.removed,
+            )
+            % {"n": effect.removed}
+        )
+    if effect.deregistered:
+        parts.append(
+            ngettext(
+                "%(n)d leerling wordt (weer) uitgeschreven",
+                "%(n)d leerlingen worden (weer) uitgeschreven",
+                effect.deregistered,
+            )
+            % {"n": effect.deregistered}
+        )
+    if effect.reenrolled:
+        parts.append(
+            ngettext(
+                "%(n)d uitgeschreven leerling weer ingeschreven",
+                "%(n)d uitgeschreven leerlingen weer ingeschreven",
+                effect.reenrolled,
+            )
+            % {"n": effect.reenrolled}
+        )
+    if effect.regrouped:
+        parts.append(
+            ngettext(
+                "%(n)d leerling terug naar de vorige groep",
+                "%(n)d leerlingen terug naar hun vorige groep",
+                effect.regrouped,
+            )
+            % {"n": effect.regrouped}
+        )
+    if effect.restored:
+        parts.append(
+            ngettext(
+                "%(n)d leerling krijgt de vorige gegevens terug",
+                "%(n)d leerlingen krijgen hun vorige gegevens terug",
+                effect.restored,
+            )
+            % {"n": effect.restored}
+        )
+    date = formats.date_format(timezone.localtime(run.created_at), "j F Y")
+    if not parts:
+        return gettext("Dit maakt de import van %(date)s ongedaan. Er verandert geen leerling.") % {"date": date}
+    return gettext("Dit maakt de import van %(date)s ongedaan: %(effects)s.") % {
+        "date": date,
+        "effects": ", ".join(parts),
+    }
 
 
 def run_for_page(pk: int) -> ImportRun | None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mediatheek.core import audit, exports
 from mediatheek.core.models import AuditEvent
+from mediatheek.studentimport.leavers import leaver_books
 from mediatheek.studentimport.models import ImportRun
 from mediatheek.studentimport.queries import count_rows, run_error_rows, run_sections
 
@@ -22,7 +24,8 @@ if TYPE_CHECKING:
 
 
 def report_filename(run: ImportRun) -> str:
-    return f"leerlingimport-{run.school.code}-{run.created_at:%Y%m%d-%H%M}.xlsx"
+    """Named after the time the school saw on screen (its time zone), not UTC."""
+    return f"leerlingimport-{run.school.code}-{timezone.localtime(run.created_at):%Y%m%d-%H%M}.xlsx"
 
 
 def report_xlsx(run: ImportRun, *, by: User, request: HttpRequest | None = None) -> bytes:
@@ -30,11 +33,11 @@ def report_xlsx(run: ImportRun, *, by: User, request: HttpRequest | None = None)
     summary_rows: list[list[Any]] = [
         [_("School"), f"{run.school.name} ({run.school.code})"],
         [_("Bestand"), run.filename],
-        [_("Geïmporteerd op"), run.created_at],
+        [_("Geïmporteerd op"), timezone.localtime(run.created_at)],
         [_("Door"), str(run.created_by or "")],
     ]
     if run.undone_at:
-        summary_rows.append([_("Ongedaan gemaakt op"), run.undone_at])
+        summary_rows.append([_("Ongedaan gemaakt op"), timezone.localtime(run.undone_at)])
     summary_rows += [[str(row.label), row.n] for row in count_rows(run.counts)]
     sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[Any]]]] = {
         _("Samenvatting"): ([_("Wat"), _("Waarde")], summary_rows)
@@ -53,6 +56,10 @@ def report_xlsx(run: ImportRun, *, by: User, request: HttpRequest | None = None)
             for change in section.items
         ]
         sheets[str(section.label)] = (header, rows)
+    sheets[_("Nog in te leveren")] = (
+        [_("Leerling"), _("Groep"), _("Titel"), _("Barcode"), _("Inleveren op")],
+        [[book.pupil, book.group, book.title, book.barcode, book.due_date] for book in leaver_books(run)],
+    )
     sheets[_("Fouten")] = ([_("Regel"), _("Melding")], [[item.row, item.message] for item in run_error_rows(run)])
     content = exports.xlsx_bytes(sheets)
     audit.record(

@@ -47,6 +47,7 @@ __all__ = [
     "last_import",
     "preview_import",
     "read_student_file",
+    "undo_effect",
     "undo_last_import",
 ]
 
@@ -604,6 +605,30 @@ def _parse_date(value: Any) -> dt.date | None:
 
 
 RESTORED_FIELDS = (*COMPARED_FIELDS, "group_id", "status", "deregistered_on")
+
+
+@dataclass(frozen=True)
+class UndoEffect:
+    """What undoing an import would do, in numbers (for the question before the undo)."""
+
+    removed: int  # new students without any history: deleted
+    deregistered: int  # new students who already borrowed (kept, deregistered) and reactivated ones
+    reenrolled: int  # students it deregistered
+    regrouped: int  # students back to their previous group
+    restored: int  # students whose other details go back
+
+
+def undo_effect(run: ImportRun) -> UndoEffect:
+    """The numbers of `undo_last_import(run=run)`, computed without writing (as undo decides them)."""
+    new_ids = [pk for pk in run.changes_of(Outcome.NEW).values_list("patron_id", flat=True) if pk is not None]
+    kept = len(_referenced_patrons(new_ids) & set(new_ids))
+    return UndoEffect(
+        removed=len(new_ids) - kept,
+        deregistered=kept + run.reactivated,
+        reenrolled=run.deregistered,
+        regrouped=run.moved,
+        restored=run.updated,
+    )
 
 
 def undo_last_import(*, school: School, by: User | None, run: ImportRun | None = None) -> ImportRun:

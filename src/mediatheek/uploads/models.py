@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mediatheek.core.tenancy import SchoolScopedManager
@@ -58,6 +59,17 @@ class StudentUpload(models.Model):
     removed_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
     download_count = models.PositiveIntegerField(_("aantal downloads"), default=0)
     notified_at = models.DateTimeField(_("bibliotheek gemaild op"), null=True, blank=True)
+    # The students the file holds, counted when it was received (None: the file's columns were not recognised).
+    student_count = models.PositiveIntegerField(_("aantal leerlingen in het bestand"), null=True, blank=True)
+    # A newer upload of the same school that was imported: this one is out of date (importing it needs a confirmation).
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("vervangen door"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = SchoolScopedManager["StudentUpload"]()
 
@@ -68,7 +80,11 @@ class StudentUpload(models.Model):
         indexes = [models.Index(fields=["state", "uploaded_at"])]
 
     def __str__(self) -> str:
-        return f"{self.filename} ({self.school.code}, {self.uploaded_at:%Y-%m-%d %H:%M})"
+        return f"{self.filename} ({self.school.code}, {timezone.localtime(self.uploaded_at):%Y-%m-%d %H:%M})"
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_by_id is not None
 
     @property
     def has_file(self) -> bool:

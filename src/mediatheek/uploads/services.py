@@ -83,6 +83,14 @@ def check_student_file(*, school: School, data: bytes, filename: str, strict: bo
     return result
 
 
+def student_count(result: ReadResult) -> int | None:
+    """The students the file holds (usable rows and rows with an error, each a pupil); None when the columns were
+    not recognised, so the rows could not be told apart."""
+    if result.missing:
+        return None
+    return len(result.rows) + len(result.row_errors)
+
+
 def receive_upload(
     *,
     school: School,
@@ -113,7 +121,7 @@ def receive_upload(
             ),
             code="extension",
         )
-    check_student_file(school=school, data=data, filename=filename, strict=strict)
+    result = check_student_file(school=school, data=data, filename=filename, strict=strict)
 
     stored_name = storage.save_encrypted(data)
     try:
@@ -127,6 +135,7 @@ def receive_upload(
                 stored_name=stored_name,
                 uploaded_by=by if getattr(by, "pk", None) else None,
                 uploaded_by_label=str(getattr(by, "username", "") or ""),
+                student_count=student_count(result),
             )
             audit.record(
                 AuditEvent.Action.UPLOAD,
@@ -311,12 +320,28 @@ def release_claim(*, upload: StudentUpload, token: str) -> int:
     )
 
 
+class UploadSuperseded(DomainError):
+    """A newer upload of the school was imported after this one arrived; importing this one needs a confirmation."""
+
+    def __init__(self, upload: StudentUpload) -> None:
+        newer = upload.superseded_by
+        super().__init__(
+            _(
+                "Dit bestand is vervangen door de upload van %(date)s, die al is geïmporteerd. Bevestig dat je dit "
+                "oudere bestand toch wilt importeren."
+            )
+            % {"date": timezone.localtime(newer.uploaded_at).strftime("%d-%m-%Y %H:%M") if newer else "?"},
+            code="superseded",
+        )
+
+
 def apply_upload(
     *,
     upload: StudentUpload,
     by: User,
     mapping: dict[str, str | None] | None = None,
     allow_mass_deregistration: bool = False,
+    allow_superseded: bool = False,
 ) -> ImportRun:
     """Import a school's upload once: claim it, apply it with the import engine, mark it imported; returns the run.
 
@@ -324,8 +349,14 @@ def apply_upload(
     (with the run). The import and the upload's "imported" are one transaction, and that transaction only commits
     while the claim is still this request's: if the claim expired and another request took the file over, this
     apply is rolled back, so a file is never applied twice. Any failure releases the claim.
+
+    An upload that a newer imported upload of its school superseded is refused (UploadSuperseded) unless
+    `allow_superseded`; the import marks the school's older waiting uploads superseded by this one.
     """
     require_import_right(by)
+    upload.refresh_from_db(fields=["superseded_by"])
+    if upload.superseded_by_id is not None and not allow_superseded:
+        raise UploadSuperseded(upload)
     token = claim_upload(upload=upload)
     try:
         data = read_upload(upload=upload, by=by)
@@ -349,6 +380,7 @@ def apply_upload(
             )
             if finished != 1:
                 raise ImportBusy()
+            mark_older_superseded(upload=upload)
     except BaseException:
         release_claim(upload=upload, token=token)
         raise
@@ -367,8 +399,20 @@ def undo_upload_import(*, run: ImportRun, by: User) -> ImportRun:
     return undone
 
 
+def mark_older_superseded(*, upload: StudentUpload) -> int:
+    """The school's uploads that arrived before `upload` and still wait for an import are out of date now."""
+    return (
+        StudentUpload.objects.for_school(upload.school)
+        .filter(uploaded_at__lt=upload.uploaded_at, state=StudentUpload.State.RECEIVED)
+        .exclude(pk=upload.pk)
+        .update(superseded_by=upload)
+    )
+
+
 def mark_import_undone(*, run: ImportRun) -> int:
-    """The import of these uploads was undone: they are "received" again (and may be imported again)."""
+    """The import of these uploads was undone: they are "received" again (and may be imported again), and the
+    uploads they had superseded are no longer out of date."""
+    StudentUpload.objects.filter(superseded_by__import_run=run).update(superseded_by=None)
     return StudentUpload.objects.filter(import_run=run, state=StudentUpload.State.IMPORTED).update(
         state=StudentUpload.State.RECEIVED, imported_at=None, import_run=None
     )

@@ -183,12 +183,12 @@ def test_apply_imports_marks_upload_audits_and_undo_restores(client, importer, u
     assert "Berg" in client.get(reverse("client:patron_list")).content.decode()
 
     run_pk = upload_a.import_run.pk
-    client.post(reverse("client:import_undo", args=[run_pk]))
+    client.post(reverse("client:import_undo", args=[run_pk]), {"confirmed": "1"})
     assert not Patron.objects.for_school(school_a).filter(status=Patron.Status.ACTIVE).exists()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.UNDO_IMPORT, school=school_a).exists()
     upload_a.refresh_from_db()
     assert upload_a.state == StudentUpload.State.RECEIVED and upload_a.import_run is None
-    assert "Ongedaan maken</button>" not in client.get(response["Location"]).content.decode()
+    assert reverse("client:import_undo", args=[run_pk]) not in client.get(response["Location"]).content.decode()
 
 
 def test_guard_needs_confirmation(client, importer, school_a):
@@ -240,6 +240,10 @@ def test_others_cannot_see_results_reports_or_undo(request, client, who, school_
     assert_refused(client, user, reverse("client:import_result", args=[run.pk]), secret="geheim-beta")
     assert_refused(client, user, reverse("client:import_report", args=[run.pk]))
     assert_refused(client, user, reverse("client:import_undo", args=[run.pk]), method="post")
+    assert_refused(client, user, reverse("client:import_undo", args=[run.pk]))
+    assert_refused(client, user, reverse("client:import_leaver_books_pdf", args=[run.pk]))
+    assert_refused(client, user, reverse("client:import_mail_school", args=[run.pk]))
+    assert_refused(client, user, reverse("client:import_mail_school", args=[run.pk]), method="post")
     run.refresh_from_db()
     assert run.undone_at is None
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
@@ -249,10 +253,9 @@ def test_only_the_last_import_can_be_undone(client, importer, school_a):
     older = _run_of(school_a)
     _run_of(school_a)
     client.force_login(importer)
-    assert (
-        "Ongedaan maken</button>" not in client.get(reverse("client:import_result", args=[older.pk])).content.decode()
-    )
-    client.post(reverse("client:import_undo", args=[older.pk]))
+    page = client.get(reverse("client:import_result", args=[older.pk])).content.decode()
+    assert reverse("client:import_undo", args=[older.pk]) not in page
+    client.post(reverse("client:import_undo", args=[older.pk]), {"confirmed": "1"})
     older.refresh_from_db()
     assert older.undone_at is None
 
@@ -377,8 +380,8 @@ def test_a_second_undo_of_the_same_import_is_refused_and_undoes_nothing_else(cli
     client.post(reverse("client:import_apply", args=[second.pk]))
     older, last = ImportRun.objects.order_by("pk")
 
-    client.post(reverse("client:import_undo", args=[last.pk]))
-    again = client.post(reverse("client:import_undo", args=[last.pk]))
+    client.post(reverse("client:import_undo", args=[last.pk]), {"confirmed": "1"})
+    again = client.post(reverse("client:import_undo", args=[last.pk]), {"confirmed": "1"})
 
     assert _said(again)[-1] == "Deze import is al ongedaan gemaakt."
     older.refresh_from_db()

@@ -23,12 +23,15 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from mediatheek.accounts.models import Role
+from mediatheek.client.views.cards import pdf_response
 from mediatheek.core import exports
 from mediatheek.core.errors import DomainError
+from mediatheek.patrons.services import record_print
 from mediatheek.schools.models import School
-from mediatheek.studentimport import queries
+from mediatheek.studentimport import leavers, queries
 from mediatheek.studentimport.forms import mapping_from, mapping_hidden, mapping_query, with_mapping
 from mediatheek.studentimport.models import ImportRun
+from mediatheek.studentimport.pdf import leaver_books_pdf
 from mediatheek.studentimport.report import report_filename, report_xlsx
 from mediatheek.uploads import queries as upload_queries
 from mediatheek.uploads import services
@@ -54,7 +57,7 @@ def importers(view: View) -> View:
 
 def _draft(request: ClientRequest, pk: int) -> StudentUpload:
     """The file being imported (the school's upload), or 404; the client switches to its school."""
-    upload = get_object_or_404(StudentUpload.objects.select_related("school"), pk=pk)
+    upload = get_object_or_404(StudentUpload.objects.select_related("school", "superseded_by"), pk=pk)
     switch_school(request, upload.school)  # working on a school's file switches the client to that school
     return upload
 
@@ -200,9 +203,14 @@ def import_apply(request: ClientRequest, pk: int) -> HttpResponse:
     mapping = mapping_from(request.POST)
     upload = _draft(request, pk)
     confirmed = request.POST.get("allow_mass_deregistration") == "1"
+    superseded_confirmed = request.POST.get("allow_superseded") == "1"
     try:
         run = services.apply_upload(
-            upload=upload, by=request.user, mapping=mapping, allow_mass_deregistration=confirmed
+            upload=upload,
+            by=request.user,
+            mapping=mapping,
+            allow_mass_deregistration=confirmed,
+            allow_superseded=superseded_confirmed,
         )
     except services.AlreadyImported as error:
         messages.info(request, str(error.message))
@@ -230,6 +238,7 @@ def import_result(request: ClientRequest, run_pk: int) -> HttpResponse:
         "new_ids": page.new_ids,
         "cards_url": f"{reverse('client:cards_pdf')}?import_run={run_pk}",
         "can_undo": page.can_undo,
+        "leaver_books": page.leaver_books,
         "step": 3,
     }
     return render(request, "client/imports/result.html", context)
@@ -244,14 +253,46 @@ def import_report(request: ClientRequest, run_pk: int) -> HttpResponse:
     return exports.download(content, report_filename(run), exports.XLSX)
 
 
-@require_POST
 @importers
 def import_undo(request: ClientRequest, run_pk: int) -> HttpResponse:
+    """Asks first, in numbers (GET, or a POST without the confirmation); the confirmed POST undoes the import."""
     run = _run(request, run_pk)
-    try:
-        services.undo_upload_import(run=run, by=request.user)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("De import is ongedaan gemaakt."))
-    return redirect("client:import_result", run_pk=run.pk)
+    if request.method == "POST" and request.POST.get("confirmed") == "1":
+        try:
+            services.undo_upload_import(run=run, by=request.user)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("De import is ongedaan gemaakt."))
+        return redirect("client:import_result", run_pk=run.pk)
+    question = queries.undo_question(run)
+    if question is None:
+        messages.error(request, _("Alleen de laatste import van een school kan ongedaan worden gemaakt."))
+        return redirect("client:import_result", run_pk=run.pk)
+    return render(request, "client/imports/undo_confirm.html", {"run": run, "question": question})
+
+
+@importers
+def import_leaver_books_pdf(request: ClientRequest, run_pk: int) -> HttpResponse:
+    """ "Nog in te leveren": the leavers' books per group, one page each, for the school."""
+    run = _run(request, run_pk)
+    books = leavers.leaver_books(run)
+    content = leaver_books_pdf(run.school, leavers.by_group(books))
+    record_print(school=run.school, what="nog in te leveren", count=len(books), by=request.user, request=request)
+    return pdf_response(content, leavers.leaver_books_filename(run))
+
+
+@importers
+def import_mail_school(request: ClientRequest, run_pk: int) -> HttpResponse:
+    """ "Mail de school": asks first (GET), sends the leavers' books to the school's contact address (POST)."""
+    run = _run(request, run_pk)
+    if request.method == "POST":
+        try:
+            recipient = leavers.remind_school(run=run, by=request.user, request=request)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("De school krijgt de lijst per mail op %(address)s.") % {"address": recipient})
+        return redirect("client:import_result", run_pk=run.pk)
+    context = {"run": run, "books": leavers.leaver_books(run), "recipient": run.school.contact_email}
+    return render(request, "client/imports/mail_school_confirm.html", context)

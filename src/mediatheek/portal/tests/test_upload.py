@@ -205,3 +205,60 @@ def test_too_large_file_is_refused_as_too_large_through_the_handler(client, uplo
     response = post_file(client, school_a, b"x" * 5000, "groot.csv")
     assert "te groot" in response.content.decode()
     assert not StudentUpload.objects.exists()
+
+
+# --- the count of students in the file, and the warning for a file that looks partial --------------------------
+
+
+def _students(school, n):
+    for i in range(n):
+        f.PatronFactory(school=school, student_number=f"8{i:04d}")
+
+
+def _rows(n):
+    return [[f"1{i:04d}", "Kind", f"Achternaam{i}", "Groep 5"] for i in range(n)]
+
+
+def test_success_page_says_how_many_students_the_file_holds(client, uploader_a, school_a):
+    client.force_login(uploader_a)
+    response = post_file(client, school_a, student_xlsx())
+    assert StudentUpload.objects.get().student_count == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "Leerlingen in het bestand" in page and "<dd data-student-count>2</dd>" in page
+    assert "data-partial-warning" not in page
+
+
+def test_a_small_file_at_a_big_school_is_called_partial_at_once(client, uploader_a, school_a):
+    _students(school_a, 160)
+    client.force_login(uploader_a)
+    response = post_file(client, school_a, student_xlsx(rows=_rows(60)))
+    page = client.get(response["Location"]).content.decode()
+    assert "Je stuurde 60 leerlingen; de school heeft er nu 160. Is dit de hele school?" in page
+
+
+def test_a_file_within_the_guard_is_not_called_partial(client, uploader_a, school_a):
+    _students(school_a, 160)  # 125 of 160: 35 would leave, not more than 25 % (40)
+    client.force_login(uploader_a)
+    response = post_file(client, school_a, student_xlsx(rows=_rows(125)))
+    assert "data-partial-warning" not in client.get(response["Location"]).content.decode()
+
+
+def test_the_count_of_another_school_is_not_used(client, uploader_a, school_a, school_b):
+    _students(school_b, 160)
+    client.force_login(uploader_a)
+    response = post_file(client, school_a, student_xlsx())
+    assert "data-partial-warning" not in client.get(response["Location"]).content.decode()
+
+
+def test_an_upload_without_a_count_says_it_could_not_be_determined(client, uploader_a, school_a):
+    upload = make_upload(school_a, student_count=None)
+    client.force_login(uploader_a)
+    page = client.get(reverse("portal:upload_done", kwargs={"slug": school_a.slug, "pk": upload.pk})).content.decode()
+    assert "kon niet worden bepaald" in page and "data-partial-warning" not in page
+
+
+def test_history_table_stacks_and_wraps_long_file_names(client, uploader_a, school_a):
+    make_upload(school_a, filename="Leerlingen_export_ParnasSys_2026-09-01_definitief_versie_3.xlsx")
+    client.force_login(uploader_a)
+    page = client.get(upload_url(school_a)).content.decode()
+    assert 'class="stack-table upload-history"' in page and 'data-label="Bestand"' in page

@@ -18,6 +18,7 @@ from mediatheek.portal.forms import PortalStudentFileForm
 from mediatheek.uploads import services
 from mediatheek.uploads.handlers import upload_refusal, use_memory_handler
 from mediatheek.uploads.models import StudentUpload
+from mediatheek.uploads.queries import upload_check
 from mediatheek.web.requests import PortalLoginRequest
 
 uploader_only = portal_login_required([Role.UPLOADER])
@@ -66,7 +67,7 @@ def _upload(request: PortalLoginRequest) -> HttpResponse:
 @uploader_only
 def upload_done(request: PortalLoginRequest, pk: int) -> HttpResponse:
     received = get_object_or_404(StudentUpload.objects.for_school(request.school), pk=pk)
-    return render(request, "portal/upload_done.html", {"upload": received})
+    return render(request, "portal/upload_done.html", {"upload": received, "check": upload_check(received)})
 
 
 EXAMPLE_HEADER = ["Leerlingnummer", "Roepnaam", "Voorvoegsel", "Achternaam", "Groep", "Jaargroep", "Geboortedatum"]

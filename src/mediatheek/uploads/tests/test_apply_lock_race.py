@@ -40,14 +40,14 @@ def _file(students: int = STUDENTS, first: int = 10000, more: list[str] | None =
     return ("leerlingnummer;roepnaam;achternaam;groep\n" + "\n".join(rows) + "\n").encode()
 
 
-def _race(clients: list[Client], url: str) -> list[object]:
+def _race(clients: list[Client], url: str, data: dict[str, str] | None = None) -> list[object]:
     barrier = threading.Barrier(len(clients))
     results: list[object] = [None] * len(clients)
 
     def run(index: int) -> None:
         try:
             barrier.wait(timeout=10)
-            results[index] = clients[index].post(url)
+            results[index] = clients[index].post(url, data or {})
         except Exception as error:  # noqa: BLE001 - collected and asserted below
             results[index] = error
         finally:
@@ -110,7 +110,7 @@ def test_undo_from_several_tabs_at_once_undoes_the_last_import_once():
     client.post(reverse("client:import_apply", args=[second_upload.pk]))
     first, second = ImportRun.objects.order_by("pk")
 
-    responses = _race(_clients(importer, TABS), reverse("client:import_undo", args=[second.pk]))
+    responses = _race(_clients(importer, TABS), reverse("client:import_undo", args=[second.pk]), {"confirmed": "1"})
 
     assert all(getattr(response, "status_code", None) == 302 for response in responses), responses
     first.refresh_from_db()

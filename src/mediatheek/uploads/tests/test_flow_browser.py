@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 from aiosmtpd.controller import Controller
+from playwright.sync_api import expect
 
 from mediatheek.accounts.models import Role
 from mediatheek.core import exports
@@ -150,7 +151,7 @@ def test_school_uploads_library_is_told_and_imports(
     assert "El Amrani" in page.locator("main").inner_text()
     screenshot(page, "08-wizard-voorbeeld")
     page.get_by_role("button", name="Importeren", exact=True).click()
-    page.get_by_role("button", name="Ongedaan maken").wait_for()
+    page.get_by_role("link", name="Ongedaan maken").wait_for()
     screenshot(page, "09-wizard-resultaat")
 
     page.get_by_role("link", name="Naar de leners", exact=True).click()
@@ -162,7 +163,8 @@ def test_school_uploads_library_is_told_and_imports(
 
     # Undo: the last import of the school can be undone.
     page.go_back()
-    page.get_by_role("button", name="Ongedaan maken").click()
+    page.get_by_role("link", name="Ongedaan maken").click()
+    page.get_by_role("button", name="Ja, ongedaan maken").click()
     page.get_by_text("De import is ongedaan gemaakt.").wait_for()
     screenshot(page, "11-ongedaan")
     assert not Patron.objects.filter(school=school, status=Patron.Status.ACTIVE).exists()
@@ -190,6 +192,144 @@ def test_guard_asks_for_confirmation_in_the_wizard(page: Any, live_server: Any, 
     page.get_by_label("Ik heb de lijst gecontroleerd").check()
     assert apply_button.is_enabled()
     apply_button.click()
-    page.get_by_role("button", name="Ongedaan maken").wait_for()
+    page.get_by_role("link", name="Ongedaan maken").wait_for()
     screenshot(page, "02-applied")
     assert Patron.objects.filter(school=school, status=Patron.Status.ACTIVE).count() == 4
+
+
+# --- issue 14: the leavers' books, the undo that asks first, the partial file, the phone --------------------------
+
+
+def _client_login(page: Any, path: str) -> None:
+    page.goto(path)
+    page.get_by_label("Gebruikersnaam").fill("bieb-import")
+    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def _portal_login(page: Any, slug: str, card: str) -> None:
+    page.goto(f"/{slug}/mijn/upload/")
+    page.get_by_label("Pasnummer").fill(card)
+    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"**/{slug}/mijn/upload/")
+
+
+def _import_in_the_wizard(page: Any) -> None:
+    page.locator("table.uploads").get_by_role("link", name="Importeren").first.click()
+    page.get_by_role("button", name="Volgende: voorbeeld bekijken").click()
+    page.get_by_role("button", name="Importeren", exact=True).click()
+    page.get_by_role("heading", name="Leerlingimport voor OBS De Regenboog").wait_for()
+    page.wait_for_url("**/client/leerlingimports/*/")
+
+
+def test_result_page_lists_the_leavers_books_and_prints_them_per_group(
+    page: Any, live_server: Any, screenshot: Any
+) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from mediatheek.uploads.tests.helpers import make_upload
+
+    school = f.SchoolFactory(code="11AA00", name="OBS De Regenboog", slug="regenboog")
+    group = f.GroupFactory(school=school, name="Groep 8", year_level=8)
+    leaver = f.PatronFactory(
+        school=school, student_number="100999", first_name="Bram", name_prefix="", last_name="Weg", group=group
+    )
+    copy = f.CopyFactory(school=school, title__title="Dolfje Weerwolfje", barcode="T0042")
+    f.LoanFactory(copy=copy, patron=leaver)
+    make_upload(school, data=exports.xlsx_bytes({"Leerlingen": (HEADER, STUDENTS)}), filename="regenboog.xlsx")
+    f.staff(username="bieb-import", may_import_students=True)
+
+    _client_login(page, "/client/leerlingbestanden/")
+    _import_in_the_wizard(page)
+    section = page.locator("section.leaver-books")
+    expect(section.get_by_role("heading", name="Nog in te leveren")).to_be_visible()
+    row = section.locator("tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Weg, Bram")
+    expect(row).to_contain_text("Groep 8")
+    expect(row).to_contain_text("Dolfje Weerwolfje")
+    expect(row).to_contain_text("T0042")
+    expect(section.get_by_role("link", name="Mail de school")).to_be_visible()
+    screenshot(page, "01-resultaat-nog-in-te-leveren")
+
+    link = section.get_by_role("link", name="Lijst per groep afdrukken (PDF)")
+    response = page.request.get(live_server.url + str(link.get_attribute("href")))
+    assert response.headers["content-type"] == "application/pdf"
+    text = PdfReader(BytesIO(response.body())).pages[0].extract_text()
+    assert "Nog in te leveren: Groep 8" in text and "Weg, Bram" in text and "Dolfje Weerwolfje" in text
+
+    section.get_by_role("link", name="Mail de school").click()
+    expect(page.get_by_role("button", name="Mail versturen")).to_be_visible()
+    screenshot(page, "02-mail-de-school-vraagt-eerst")
+
+
+def test_undo_asks_first_in_numbers_cancel_changes_nothing_confirm_undoes(
+    page: Any, live_server: Any, screenshot: Any
+) -> None:
+    from mediatheek.studentimport.models import ImportRun
+    from mediatheek.uploads.tests.helpers import make_upload
+
+    school = f.SchoolFactory(code="11AA00", name="OBS De Regenboog", slug="regenboog")
+    group = f.GroupFactory(school=school, name="Groep 4B", year_level=4)
+    f.PatronFactory(school=school, student_number="100234", first_name="Sanne", last_name="Berg", group=group)
+    f.PatronFactory(school=school, student_number="100999", first_name="Bram", last_name="Weg", group=group)
+    make_upload(school, data=exports.xlsx_bytes({"Leerlingen": (HEADER, STUDENTS)}), filename="regenboog.xlsx")
+    f.staff(username="bieb-import", may_import_students=True)
+
+    _client_login(page, "/client/leerlingbestanden/")
+    _import_in_the_wizard(page)
+    result_url = page.url
+    page.get_by_role("link", name="Ongedaan maken").click()
+    question = page.locator("[data-undo-question]")
+    expect(question).to_contain_text("Dit maakt de import van")
+    expect(question).to_contain_text("3 nieuwe leerlingen worden verwijderd")
+    expect(question).to_contain_text("1 uitgeschreven leerling weer ingeschreven")
+    expect(question).to_contain_text("1 leerling terug naar de vorige groep")
+    screenshot(page, "01-vraag")
+
+    page.get_by_role("link", name="Annuleren").click()
+    page.wait_for_url(result_url)
+    assert ImportRun.objects.get().undone_at is None
+    assert Patron.objects.filter(school=school, status=Patron.Status.ACTIVE).count() == 4
+
+    page.get_by_role("link", name="Ongedaan maken").click()
+    page.get_by_role("button", name="Ja, ongedaan maken").click()
+    expect(page.get_by_text("De import is ongedaan gemaakt.")).to_be_visible()
+    screenshot(page, "02-ongedaan")
+    assert ImportRun.objects.get().undone_at is not None
+    active = Patron.objects.filter(school=school, status=Patron.Status.ACTIVE)
+    assert sorted(active.values_list("student_number", flat=True)) == ["100234", "100999"]
+
+
+def test_a_small_file_at_a_big_school_is_called_partial_on_a_phone(
+    page: Any, live_server: Any, screenshot: Any, tmp_path: Path
+) -> None:
+    from mediatheek.uploads.tests.helpers import make_upload
+
+    school = f.SchoolFactory(code="11AA00", name="OBS De Regenboog", slug="regenboog")
+    for n in range(160):
+        f.PatronFactory(school=school, student_number=f"9{n:04d}")
+    f.school_user(Role.UPLOADER, school, username="700123")
+    long_name = "Leerlingenoverzicht_export_ParnasSys_OBS_De_Regenboog_11AA00_2026-09-01_definitief_versie3.xlsx"
+    make_upload(school, filename=long_name)
+    rows = [[f"1{n:05d}", "Kind", "", f"Achternaam{n}", "Groep 5B", 5, "14-03-2017"] for n in range(60)]
+    part = tmp_path / "Groep 5B.xlsx"
+    part.write_bytes(exports.xlsx_bytes({"Leerlingen": (HEADER, rows)}))
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    _portal_login(page, "regenboog", "700123")
+    expect(page.get_by_text(long_name)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "01-upload-390px")
+
+    page.get_by_label("Bestand kiezen").set_input_files(str(part))
+    page.get_by_role("button", name="Verstuur").click()
+    expect(page.get_by_role("heading", name="Upload geslaagd")).to_be_visible()
+    expect(page.locator("[data-student-count]")).to_have_text("60")
+    warning = page.locator("[data-partial-warning]")
+    expect(warning).to_contain_text("Je stuurde 60 leerlingen; de school heeft er nu 160. Is dit de hele school?")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "02-upload-geslaagd-deel-van-de-school")

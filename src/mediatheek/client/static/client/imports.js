@@ -27,11 +27,16 @@
     link.setAttribute('aria-busy', 'true');
   });
 
-  // The guard: the apply button only works once the confirmation is ticked.
+  // The guards (mass deregistration, a superseded file): the apply button only works once every confirmation
+  // that names it is ticked.
   document.querySelectorAll('[data-guard-confirm]').forEach(function (box) {
-    var button = document.getElementById(box.getAttribute('data-guard-confirm'));
+    var id = box.getAttribute('data-guard-confirm');
+    var button = document.getElementById(id);
     if (!button) { return; }
-    var sync = function () { button.disabled = !box.checked; };
+    var sync = function () {
+      var boxes = document.querySelectorAll('[data-guard-confirm="' + id + '"]');
+      button.disabled = Array.prototype.some.call(boxes, function (other) { return !other.checked; });
+    };
     box.addEventListener('change', sync);
     sync();
   });

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from mediatheek.core.errors import DomainError
 from mediatheek.schools.models import School, normalise_school_code
@@ -26,4 +27,6 @@ class Command(BaseCommand):
             run = services.undo_last_import(school=school, by=None)
         except DomainError as error:
             raise CommandError(str(error.message))
-        self.stdout.write(f"Undone: import of {run.filename} ({run.created_at:%Y-%m-%d %H:%M}) for {school.code}")
+        self.stdout.write(
+            f"Undone: import of {run.filename} ({timezone.localtime(run.created_at):%Y-%m-%d %H:%M}) for {school.code}"
+        )
