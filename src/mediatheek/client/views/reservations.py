@@ -71,15 +71,14 @@ def _hold_feedback(hold: services.ShelfHold) -> dict[str, str]:
     reservation = hold.reservation
     until = services.day_label(reservation.hold_until or timezone.localdate())
     who = services.patron_label(reservation.patron)
-    if hold.new:
-        text = _("%(title)s ligt klaar tot en met %(date)s. De lener krijgt bericht.")
+    parts = {"title": reservation.title.title, "date": until, "name": reservation.patron.first_name or who}
+    if not hold.new:
+        text = _("%(title)s lag al apart (tot en met %(date)s).") % parts
+    elif reservation.patron.email:
+        text = _("%(title)s ligt klaar tot en met %(date)s. %(name)s krijgt een e-mail.") % parts
     else:
-        text = _("%(title)s lag al apart (tot en met %(date)s).")
-    return _feedback(
-        "hold",
-        text % {"title": reservation.title.title, "date": until},
-        title=_("Leg apart voor %(who)s") % {"who": who},
-    )
+        text = _("%(title)s ligt klaar tot en met %(date)s. Geen e-mailadres bekend: laat het %(name)s weten.") % parts
+    return _feedback("hold", text, title=_("Leg apart voor %(who)s") % {"who": who})
 
 
 # --- Klaargelegd ------------------------------------------------------------------------------------------------
