@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mediatheek.catalog.models import ON_SHELF_STATUSES, Copy
 from mediatheek.core.tenancy import SchoolScopedManager, SchoolScopedQuerySet
 
 if TYPE_CHECKING:
@@ -145,6 +146,8 @@ class ReservationQuerySet(SchoolScopedQuerySet["Reservation"]):
             held_copy__isnull=False,
             ready_at__isnull=False,
             status__in=CLOSED_HOLD_STATUSES,
+            # lost, damaged or written off since: not on the hold shelf to be put back
+            held_copy__status__in=(*ON_SHELF_STATUSES, Copy.Status.ON_HOLD.value),
         ).exclude(models.Exists(lent_since))
 
 

@@ -277,3 +277,10 @@ def test_title_queue_puts_the_held_one_first_then_the_waiting_in_order(school, r
     assert [(row.position, row.who) for row in rows] == [(0, "Sanne de Vries"), (1, "Daan Bakker"), (2, "Zoë Jansen")]
     assert rows[0].ready and rows[0].barcode == "D0001" and rows[0].hold_until is not None
     assert queries.title_queue(copy.title, PatronFactory().school) == []
+
+
+def test_a_hold_whose_copy_went_missing_since_is_not_listed(school, reserved, volunteer_a):
+    copy, _reservation = hold_expired(school, reserved, volunteer_a)
+    services.expire_holds(school=school)
+    Copy.objects.filter(pk=copy.pk).update(status=Copy.Status.LOST)
+    assert queries.put_back_list(school) == []
