@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mediatheek.catalog.models import ON_SHELF_STATUSES, Copy
 from mediatheek.core.tenancy import SchoolScopedManager, SchoolScopedQuerySet
 
 if TYPE_CHECKING:
@@ -134,6 +135,21 @@ class ReservationQuerySet(SchoolScopedQuerySet["Reservation"]):
         """The one definition of an open reservation: waiting in the queue, or ready (a copy held for it)."""
         return self.filter(status__in=OPEN_RESERVATION_STATUSES)
 
+    def awaiting_put_back(self) -> Self:
+        """Holds that ended without being collected (expired, cancelled, or collected with another copy) whose copy
+        still lies on the hold shelf: nobody confirmed taking it from there and it was not lent since."""
+        lent_since = Loan.objects.filter(
+            copy=models.OuterRef("held_copy"), checked_out_at__gte=models.OuterRef("closed_at")
+        )
+        return self.filter(
+            put_back_at__isnull=True,
+            held_copy__isnull=False,
+            ready_at__isnull=False,
+            status__in=CLOSED_HOLD_STATUSES,
+            # lost, damaged or written off since: not on the hold shelf to be put back
+            held_copy__status__in=(*ON_SHELF_STATUSES, Copy.Status.ON_HOLD.value),
+        ).exclude(models.Exists(lent_since))
+
 
 class Reservation(models.Model):
     class Status(models.TextChoices):
@@ -166,6 +182,9 @@ class Reservation(models.Model):
     ready_at = models.DateTimeField(_("klaargelegd op"), null=True, blank=True)
     notified_at = models.DateTimeField(_("bericht gestuurd op"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    # A hold that ended without being collected (expired, cancelled) leaves its copy on the hold shelf: set when a
+    # scan confirmed the copy was taken from there (back on the shelf, or relabelled for the next in the queue).
+    put_back_at = models.DateTimeField(_("teruggezet op"), null=True, blank=True)
 
     objects = ReservationQuerySet.as_manager()
 
@@ -181,3 +200,9 @@ class Reservation(models.Model):
 
 # Waiting or ready: the statuses of an open reservation (Reservation.objects.open(); circulation/sql.py uses the same).
 OPEN_RESERVATION_STATUSES: tuple[str, ...] = (Reservation.Status.WAITING.value, Reservation.Status.READY.value)
+# How a hold can end other than by the loan of its copy (a fulfilled one ended with a loan of another copy).
+CLOSED_HOLD_STATUSES: tuple[str, ...] = (
+    Reservation.Status.EXPIRED.value,
+    Reservation.Status.CANCELLED.value,
+    Reservation.Status.FULFILLED.value,
+)

@@ -276,6 +276,204 @@ def expired_holds(school: School, *, today: dt.date | None = None) -> list[Expir
     ]
 
 
+# --- Reserveringen: the pick list, the hold shelf, what to put back, a title's queue ------------------------------
+
+
+@dataclass(frozen=True)
+class PickRow:
+    """A waiting reservation that a copy on the shelf can serve: which book to take from where, and for whom."""
+
+    reservation_pk: int
+    title: str
+    authors: str
+    shelves: tuple[str, ...]
+    barcodes: tuple[str, ...]
+    who: str
+    group: str
+    placed_at: dt.datetime
+
+
+def pick_list(school: School) -> list[PickRow]:
+    """Waiting reservations of titles with a copy on the school's shelf, as many per title as there are such copies
+    (first in the queue first), sorted by shelf place so the shelves are walked once. Two queries."""
+    on_shelf = Copy.objects.for_school(school).on_shelf()
+    waiting = list(
+        Reservation.objects.for_school(school)
+        .filter(
+            status=Reservation.Status.WAITING,
+            patron__status=Patron.Status.ACTIVE,  # whom _hold_for_next holds for
+            title__in=on_shelf.values("title"),
+        )
+        .select_related("title", "patron__group")
+        .order_by("placed_at", "id")
+    )
+    copies: dict[int, list[tuple[str, str]]] = {}
+    for title_id, barcode, shelf in (
+        on_shelf.filter(title__in={r.title_id for r in waiting})
+        .order_by("shelf", "barcode")
+        .values_list("title_id", "barcode", "shelf")
+    ):
+        copies.setdefault(title_id, []).append((barcode, shelf))
+    rows, served = [], dict.fromkeys(copies, 0)
+    for reservation in waiting:
+        title_copies = copies.get(reservation.title_id, [])
+        if served.get(reservation.title_id, 0) >= len(title_copies):
+            continue  # more waiting than copies on the shelf: the others wait for a return
+        served[reservation.title_id] += 1
+        patron = reservation.patron
+        rows.append(
+            PickRow(
+                reservation_pk=reservation.pk,
+                title=reservation.title.title,
+                authors=reservation.title.authors,
+                shelves=tuple(dict.fromkeys(shelf for _barcode, shelf in title_copies if shelf)),
+                barcodes=tuple(barcode for barcode, _shelf in title_copies),
+                who=patron.full_name,
+                group=patron.group.name if patron.group else "",
+                placed_at=reservation.placed_at,
+            )
+        )
+    # Copies without a shelf place last; then by title, and the queue's order within a title.
+    return sorted(rows, key=lambda row: (not row.shelves, [s.casefold() for s in row.shelves], row.title.casefold()))
+
+
+@dataclass(frozen=True)
+class HeldRow:
+    """A ready reservation: its copy lies on the hold shelf for the pupil to collect."""
+
+    reservation_pk: int
+    title: str
+    barcode: str
+    who: str
+    group: str
+    ready_at: dt.datetime | None
+    hold_until: dt.date | None
+    past_date: bool
+
+
+def hold_shelf(school: School, *, today: dt.date | None = None) -> list[HeldRow]:
+    """The school's ready reservations, by group and pupil (how the hold shelf is sorted). One query."""
+    today = today or timezone.localdate()
+    reservations = (
+        Reservation.objects.for_school(school)
+        .filter(status=Reservation.Status.READY)
+        .select_related("title", "held_copy", "patron__group")
+        .order_by("patron__group__name", "patron__last_name", "patron__first_name", "id")
+    )
+    return [
+        HeldRow(
+            reservation_pk=r.pk,
+            title=r.title.title,
+            barcode=r.held_copy.barcode if r.held_copy else "",
+            who=r.patron.full_name,
+            group=r.patron.group.name if r.patron.group else "",
+            ready_at=r.ready_at,
+            hold_until=r.hold_until,
+            past_date=r.hold_until is not None and r.hold_until < today,
+        )
+        for r in reservations
+    ]
+
+
+@dataclass(frozen=True)
+class PutBackRow:
+    """A copy to take from the hold shelf: its hold ran out (or ended) uncollected. `next_who`: it is held for the
+    next in the queue now (relabel it); empty: back on the shelf at `shelf`. `pending`: the hold is past its date but
+    not released yet; the scan releases it (and then says where it goes)."""
+
+    reservation_pk: int
+    barcode: str
+    title: str
+    who: str
+    group: str
+    hold_until: dt.date | None
+    status: str
+    shelf: str
+    next_who: str
+    pending: bool
+
+
+def put_back_list(school: School, *, today: dt.date | None = None) -> list[PutBackRow]:
+    """Holds past their date still waiting for the job, and ended holds whose copy was not taken from the hold shelf
+    yet, by barcode. Three queries."""
+    today = today or timezone.localdate()
+    scoped = Reservation.objects.for_school(school).select_related("title", "held_copy", "patron__group")
+    past = scoped.filter(status=Reservation.Status.READY, hold_until__lt=today, held_copy__isnull=False)
+    ended = scoped.awaiting_put_back()
+    reservations = [*past, *ended]
+    copy_ids = {r.held_copy_id for r in reservations if r.held_copy_id is not None}
+    next_holds = {
+        r.held_copy_id: r.patron
+        for r in Reservation.objects.for_school(school)
+        .filter(status=Reservation.Status.READY, held_copy__in=copy_ids)
+        .select_related("patron__group")
+    }
+    rows = []
+    for reservation in reservations:
+        copy = reservation.held_copy
+        assert copy is not None
+        pending = reservation.status == Reservation.Status.READY
+        next_patron = None if pending else next_holds.get(copy.pk)
+        rows.append(
+            PutBackRow(
+                reservation_pk=reservation.pk,
+                barcode=copy.barcode,
+                title=reservation.title.title,
+                who=reservation.patron.full_name,
+                group=reservation.patron.group.name if reservation.patron.group else "",
+                hold_until=reservation.hold_until,
+                status=_("ophaaltermijn verlopen") if pending else str(reservation.get_status_display()),
+                shelf=copy.shelf,
+                next_who=services.patron_label(next_patron) if next_patron is not None else "",
+                pending=pending,
+            )
+        )
+    return sorted(rows, key=lambda row: row.barcode)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One open reservation of a title, in queue order. `position`: in the waiting queue (0: ready, a copy held)."""
+
+    reservation_pk: int
+    position: int
+    who: str
+    group: str
+    status: str
+    ready: bool
+    placed_at: dt.datetime
+    hold_until: dt.date | None
+    barcode: str
+
+
+def title_queue(title: Title, school: School) -> list[QueueRow]:
+    """The title's open reservations at the school: those with a copy held first, then the queue. One query."""
+    reservations = (
+        Reservation.objects.for_school(school)
+        .open()
+        .filter(title=title)
+        .select_related("patron__group", "held_copy")
+        .order_by("placed_at", "id")
+    )
+    ready = [r for r in reservations if r.status == Reservation.Status.READY]
+    waiting = [r for r in reservations if r.status == Reservation.Status.WAITING]
+    rows = [(0, r) for r in ready] + [(position, r) for position, r in enumerate(waiting, start=1)]
+    return [
+        QueueRow(
+            reservation_pk=r.pk,
+            position=position,
+            who=r.patron.full_name,
+            group=r.patron.group.name if r.patron.group else "",
+            status=str(r.get_status_display()),
+            ready=position == 0,
+            placed_at=r.placed_at,
+            hold_until=r.hold_until if position == 0 else None,
+            barcode=r.held_copy.barcode if r.held_copy and position == 0 else "",
+        )
+        for position, r in rows
+    ]
+
+
 # --- The patron's page in the client ----------------------------------------------------------------------------
 
 

@@ -752,6 +752,138 @@ def cancel_reservation(*, reservation: Reservation, by: User | None, today: dt.d
     return reservation
 
 
+# --- The reservations' round: from the shelf to the hold shelf, and back ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShelfHold:
+    """A copy scanned on the pick list (Ophaallijst): the reservation it is held for. `new`: this scan held it (the
+    pupil is told); otherwise it was held for them already (scanned twice)."""
+
+    reservation: Reservation
+    new: bool
+
+
+def hold_from_shelf(*, copy: Copy, school: School, by: User | None, today: dt.date | None = None) -> ShelfHold:
+    """A copy taken from the shelf for a reservation waiting for its title: held for the first in the queue, the
+    pupil told exactly as when a returned copy is held (`_hold_for_next`: hold days from the rules, mail on commit).
+    A copy of a title nobody waits for, a lent one, or one that cannot be held is refused and nothing changes."""
+    today = today or timezone.localdate()
+    if copy.school_id != school.pk:
+        raise DomainError(_("Dit exemplaar hoort bij een andere school."), code="other_school")
+    with transaction.atomic():
+        copy = _lock_copy(copy)
+        title = copy.title.title
+        if copy.status == Copy.Status.LENT:
+            raise DomainError(
+                _("%(title)s is uitgeleend; dit exemplaar hoort niet op de plank te staan.") % {"title": title},
+                code="lent",
+            )
+        held = _ready_hold_of(copy)
+        if held is not None:
+            return ShelfHold(held, new=False)
+        if not lifecycle.allowed(lifecycle.Action.HOLD, copy.status):
+            raise lifecycle.IllegalTransition(lifecycle.Action.HOLD, copy.status)
+        reservation = _hold_for_next(copy, today=today)
+        if reservation is None:
+            raise DomainError(
+                _("Niemand wacht op %(title)s. Zet het terug op de plank.") % {"title": title}, code="not_reserved"
+            )
+        copy.save(update_fields=["status"])
+        # Taken from the shelf: an older hold of this copy that still waited to be put back is dealt with too.
+        Reservation.objects.awaiting_put_back().filter(held_copy=copy).update(put_back_at=timezone.now())
+        audit.record(
+            audit.AuditEvent.Action.UPDATE,
+            actor=by,
+            school=school,
+            obj=reservation,
+            summary=f"reservering klaargelegd: titel {copy.title_id}, exemplaar {copy.barcode}",
+            status=reservation.status,
+        )
+    return ShelfHold(reservation, new=True)
+
+
+def _ready_hold_of(copy: Copy) -> Reservation | None:
+    """The ready reservation holding this copy, with its patron and group, locked."""
+    return (
+        Reservation.objects.select_for_update(of=("self",))
+        .filter(held_copy=copy, status=Reservation.Status.READY)
+        .select_related("patron__group")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PutBack:
+    """A copy scanned at Terugzetten, taken from the hold shelf. `next_hold`: it is now held for the next in the queue
+    (leave it on the hold shelf, with their name); None: it goes back on the shelf, at `copy.shelf`."""
+
+    copy: Copy
+    ended: Reservation
+    next_hold: Reservation | None
+
+
+def put_back(*, copy: Copy, school: School, by: User | None, today: dt.date | None = None) -> PutBack:
+    """Take a copy from the hold shelf whose hold ended uncollected. A hold past its date that the daily job has not
+    expired yet is expired by this scan (the copy passes to the next in the queue or the shelf, as `expire_holds`
+    decides); a hold that already ended is confirmed as put back. Anything else is refused and nothing changes."""
+    today = today or timezone.localdate()
+    if copy.school_id != school.pk:
+        raise DomainError(_("Dit exemplaar hoort bij een andere school."), code="other_school")
+    with transaction.atomic():
+        copy = _lock_copy(copy)
+        title = copy.title.title
+        if copy.status == Copy.Status.LENT:
+            raise DomainError(_("%(title)s is uitgeleend.") % {"title": title}, code="lent")
+        now = timezone.now()
+        ended = (
+            Reservation.objects.awaiting_put_back()
+            .select_for_update(of=("self",))
+            .filter(held_copy=copy)
+            .select_related("patron__group")
+            .order_by("-closed_at", "-id")
+        )
+        ended_holds = list(ended)
+        held = _ready_hold_of(copy)
+        if ended_holds:
+            Reservation.objects.filter(pk__in=[r.pk for r in ended_holds]).update(put_back_at=now)
+            result = PutBack(copy, ended_holds[0], held)
+        elif held is not None and held.hold_until is not None and held.hold_until < today:
+            next_hold = _end_hold(held, copy, status=Reservation.Status.EXPIRED, today=today)
+            Reservation.objects.filter(pk=held.pk).update(put_back_at=now)
+            result = PutBack(copy, held, next_hold)
+        elif held is not None:
+            raise DomainError(
+                _("%(title)s ligt apart voor %(who)s tot en met %(date)s. Laat het liggen.")
+                % {"title": title, "who": patron_label(held.patron), "date": day_label(held.hold_until or today)},
+                code="still_held",
+            )
+        else:
+            raise DomainError(
+                _("%(title)s ligt niet apart; er hoeft niets mee te gebeuren.") % {"title": title}, code="not_held"
+            )
+        audit.record(
+            audit.AuditEvent.Action.UPDATE,
+            actor=by,
+            school=school,
+            obj=result.ended,
+            summary=f"apart gelegd boek teruggezet: titel {copy.title_id}, exemplaar {copy.barcode}",
+            status=result.ended.status,
+        )
+    return result
+
+
+def _end_hold(reservation: Reservation, held_copy: Copy | None, *, status: str, today: dt.date) -> Reservation | None:
+    """Close a ready reservation (both locked by the caller); its copy passes to the next in the queue or back on
+    the shelf. Returns the reservation the copy is now held for, if any."""
+    reservation.status = status
+    reservation.closed_at = timezone.now()
+    reservation.save(update_fields=["status", "closed_at"])
+    if held_copy is not None and lifecycle.allowed(lifecycle.Action.RELEASE, held_copy.status):
+        return _pass_on(held_copy, today=today)
+    return None
+
+
 def expire_holds(*, school: Any = None, today: dt.date | None = None) -> int:
     """Ready reservations whose hold ran out expire; their copy passes to the next in the queue or the shelf."""
     today = today or timezone.localdate()
@@ -765,11 +897,7 @@ def expire_holds(*, school: Any = None, today: dt.date | None = None) -> int:
             current = Reservation.objects.select_for_update(of=("self",)).get(pk=reservation.pk)
             if current.status != Reservation.Status.READY:
                 continue
-            current.status = Reservation.Status.EXPIRED
-            current.closed_at = timezone.now()
-            current.save(update_fields=["status", "closed_at"])
-            if held_copy is not None and lifecycle.allowed(lifecycle.Action.RELEASE, held_copy.status):
-                _pass_on(held_copy, today=today)
+            _end_hold(current, held_copy, status=Reservation.Status.EXPIRED, today=today)
             expired += 1
     return expired
 

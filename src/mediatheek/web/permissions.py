@@ -66,6 +66,8 @@ VOLUNTEER_ACTIONS = frozenset(
         "client:desk_renew",
         "client:desk_renew_all",
         "client:desk_return_scan",  # return (inleveren)
+        "client:reservations_pick_scan",  # a reserved book taken from the shelf: on the hold shelf
+        "client:reservations_put_back_scan",  # a hold that ran out: off the hold shelf
         "client:password_change",  # their own account
         "client:otp_verify",
         "client:otp_setup",
@@ -78,6 +80,9 @@ VOLUNTEER_PAGES = frozenset(
         "client:desk",
         "client:desk_patron",
         "client:desk_return",
+        "client:reservations_pick",
+        "client:reservations_hold_shelf",
+        "client:reservations_put_back",
         "client:ping",
         "client:catalog_search",
         "client:catalog_title",

@@ -27,6 +27,8 @@ VOLUNTEER_POSTS = {
     "client:desk_renew",
     "client:desk_renew_all",
     "client:desk_return_scan",  # return
+    "client:reservations_pick_scan",  # a reserved book from the shelf to the hold shelf
+    "client:reservations_put_back_scan",  # a hold that ran out, off the hold shelf
     "client:password_change",
     "client:otp_verify",
     "client:otp_setup",
@@ -37,6 +39,9 @@ VOLUNTEER_PAGES = {
     "client:desk",
     "client:desk_patron",
     "client:desk_return",
+    "client:reservations_pick",
+    "client:reservations_hold_shelf",
+    "client:reservations_put_back",
     "client:catalog_search",
     "client:catalog_title",
     "client:patron_list",
