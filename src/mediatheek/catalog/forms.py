@@ -216,7 +216,8 @@ class StocktakeScanForm(forms.Form):
 class BarcodeSeriesForm(forms.Form):
     """The school's own barcode series; the rules (characters, lengths, range) are services.set_barcode_series's."""
 
-    prefix = forms.CharField(
+    # Not "prefix": that name is the form's own (the prefix of its field names).
+    series_prefix = forms.CharField(
         label=_("Voorvoegsel"),
         max_length=16,
         required=False,

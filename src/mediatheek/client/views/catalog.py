@@ -260,11 +260,18 @@ def _withdraw(request: ClientRequest, chosen: queries.WithdrawSelection, reason:
 def barcode_series(request: ClientRequest) -> HttpResponse:
     """The school's own barcode series for new copies (coordinator or library staff); changes are audited."""
     current = queries.barcode_settings(request.school)
-    initial = {"prefix": current.prefix, "width": current.width, "next_number": current.next_number}
+    initial = {"series_prefix": current.prefix, "width": current.width, "next_number": current.next_number}
     form = BarcodeSeriesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.set_barcode_series(school=request.school, by=request.user, **form.cleaned_data)
+            services.set_barcode_series(
+                school=request.school,
+                prefix=data["series_prefix"],
+                width=data["width"],
+                next_number=data["next_number"],
+                by=request.user,
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:

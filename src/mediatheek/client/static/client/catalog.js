@@ -48,6 +48,16 @@
     }
   }
 
+  // As at the desk: a scan while the focus is on no field (after a click on the page) goes to the barcode field.
+  document.addEventListener('keydown', function (event) {
+    var form = document.querySelector('form[data-copy-scan]');
+    var target = event.target;
+    if (!form || event.ctrlKey || event.altKey || event.metaKey || event.key.length !== 1) { return; }
+    if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) { return; }
+    var field = form.querySelector('[name="barcode"]');
+    if (field) { field.focus(); }
+  });
+
   document.addEventListener('htmx:afterRequest', function (event) {
     var form = copyForm(event.detail.elt);
     if (!form) { return; }
