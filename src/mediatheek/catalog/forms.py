@@ -211,3 +211,30 @@ class StocktakeStartForm(forms.Form):
 
 class StocktakeScanForm(forms.Form):
     barcode = forms.CharField(label=_("Scan een exemplaar"), max_length=64, widget=forms.TextInput(attrs=SCAN_ATTRS))
+
+
+class BarcodeSeriesForm(forms.Form):
+    """The school's own barcode series; the rules (characters, lengths, range) are services.set_barcode_series's."""
+
+    # Not "prefix": that name is the form's own (the prefix of its field names).
+    series_prefix = forms.CharField(
+        label=_("Voorvoegsel"),
+        max_length=16,
+        required=False,
+        help_text=_("Letters, cijfers of streepjes vóór het nummer, bijvoorbeeld R."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    width = forms.IntegerField(
+        label=_("Aantal cijfers"),
+        min_value=1,
+        max_value=services.SERIES_MAX_WIDTH,
+        initial=6,
+        help_text=_("Het nummer wordt met nullen aangevuld: 6 cijfers geeft R000123."),
+    )
+    next_number = forms.IntegerField(
+        label=_("Volgend nummer"),
+        min_value=1,
+        max_value=10**services.SERIES_MAX_WIDTH - 1,
+        initial=1,
+        help_text=_("Nummers die al op een exemplaar staan, worden overgeslagen."),
+    )

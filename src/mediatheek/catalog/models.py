@@ -235,3 +235,35 @@ class StocktakeScan(models.Model):
 
     def __str__(self) -> str:
         return self.barcode
+
+
+class BarcodeSeries(models.Model):
+    """A school's own series of copy barcodes, e.g. "R000123": a prefix, the number's width and the next number.
+
+    Schools that come from another system keep the labels already on their books and go on in the same series.
+    Without a series a new copy gets the school's code and a running number (services.next_barcode). The counter
+    is advanced under a lock of this row, so two desks adding copies at once never get the same number.
+    """
+
+    school = models.OneToOneField(
+        "schools.School", on_delete=models.CASCADE, related_name="barcode_series", verbose_name=_("school")
+    )
+    prefix = models.CharField(_("voorvoegsel"), max_length=16, blank=True)
+    width = models.PositiveSmallIntegerField(_("aantal cijfers"), default=6)
+    next_number = models.PositiveBigIntegerField(_("volgend nummer"), default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SchoolScopedManager["BarcodeSeries"]()
+
+    class Meta:
+        verbose_name = _("barcodereeks")
+        verbose_name_plural = _("barcodereeksen")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(width__gte=1, width__lte=12), name="catalog_barcodeseries_width_range"
+            ),
+            models.CheckConstraint(condition=models.Q(next_number__gte=1), name="catalog_barcodeseries_next_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.next_number:0{self.width}d}"

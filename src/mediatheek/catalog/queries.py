@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from mediatheek.catalog import services
-from mediatheek.catalog.models import Copy, Title
+from mediatheek.catalog.models import BarcodeSeries, Copy, Title
 from mediatheek.catalog.search import SearchResults, search_titles
 from mediatheek.core.params import int_or_none
 
@@ -94,3 +94,38 @@ def withdraw_selection(school: School, ticked: Iterable[str], scanned: str) -> W
 def recent_withdrawals(school: School) -> list[Copy]:
     copies = Copy.objects.for_school(school).filter(status=Copy.Status.WITHDRAWN).select_related("title")
     return list(copies.order_by("-withdrawn_on", "-pk")[:RECENT_WITHDRAWALS])
+
+
+@dataclass(frozen=True)
+class AddedCopy:
+    """A copy just added by scanning, as the list under the scan field shows it."""
+
+    pk: int
+    barcode: str
+    title: str
+    shelf: str
+
+
+def added_copies(school: School, title: Title, copy_ids: Iterable[int]) -> list[AddedCopy]:
+    """The copies of `title` among those just added at this desk (newest first)."""
+    copies = Copy.objects.for_school(school).filter(title=title, pk__in=list(copy_ids)).select_related("title")
+    return [AddedCopy(c.pk, c.barcode, c.title.title, c.shelf) for c in copies.order_by("-pk")]
+
+
+@dataclass(frozen=True)
+class BarcodeSettings:
+    """The school's barcode series as the settings page shows it, with the barcode the next new copy gets."""
+
+    own_series: bool
+    prefix: str
+    width: int
+    next_number: int
+    next_barcode: str  # "" when the series is full
+
+
+def barcode_settings(school: School) -> BarcodeSettings:
+    series = BarcodeSeries.objects.for_school(school).first()
+    next_barcode = services.preview_next_barcode(school)
+    if series is None:
+        return BarcodeSettings(False, "", 6, 1, next_barcode)
+    return BarcodeSettings(True, series.prefix, series.width, series.next_number, next_barcode)

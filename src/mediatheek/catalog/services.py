@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mediatheek.catalog import lifecycle
-from mediatheek.catalog.models import GONE_STATUSES, Copy, Stocktake, StocktakeScan, Title
-from mediatheek.catalog.text import InvalidISBN, normalise_isbn
+from mediatheek.catalog.models import GONE_STATUSES, BarcodeSeries, Copy, Stocktake, StocktakeScan, Title
+from mediatheek.catalog.text import InvalidISBN, normalise_isbn, normalise_isbn_or_none
 from mediatheek.core import audit
 from mediatheek.core.errors import DomainError, PermissionDeniedError
 
@@ -198,8 +198,45 @@ def update_title(title: Title, *, data: dict[str, Any], by: User | None = None, 
 # ---------------------------------------------------------------------------------------------- copies
 
 
-def next_barcode(school: School, *, taken: set[str] | None = None) -> str:
-    """A new copy barcode for a school: its code and a running number ("12AB00-00017")."""
+# Copy barcodes. A school may keep its own series (BarcodeSeries: "R000123"); without one a new copy gets the
+# school's code and a running number ("12AB00-00017"). Barcodes are unique in the whole library: a number already
+# on a copy (of any school, typed in by hand or imported) is skipped, never handed out twice.
+
+SERIES_BATCH = 100  # candidate numbers looked up per query while skipping taken ones
+SERIES_MAX_WIDTH = 12
+SERIES_PREFIX_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
+BARCODE_SERIES_CHANGED = "catalog.barcode_series_changed"
+
+
+class BarcodeSeriesFull(DomainError):
+    pass
+
+
+def series_barcode(prefix: str, width: int, number: int) -> str:
+    """One barcode of a series: the prefix and the number with leading zeros ("R" 6 123 -> "R000123")."""
+    return f"{prefix}{number:0{width}d}"
+
+
+def _first_free_in_series(series: BarcodeSeries, taken: set[str] | None) -> tuple[str, int]:
+    """The first barcode of the series from its next number on that no copy has, and its number."""
+    limit = 10**series.width  # one more digit would leave the school's format
+    start = series.next_number
+    while start < limit:
+        numbers = range(start, min(start + SERIES_BATCH, limit))
+        candidates = {series_barcode(series.prefix, series.width, n): n for n in numbers}
+        used = set(Copy.objects.filter(barcode__in=list(candidates)).values_list("barcode", flat=True))
+        for barcode, number in candidates.items():
+            if barcode not in used and (taken is None or barcode not in taken):
+                return barcode, number
+        start = numbers.stop
+    raise BarcodeSeriesFull(
+        _("De barcodereeks %(prefix)s is vol: alle nummers van %(width)d cijfers zijn gebruikt. Kies een andere reeks.")
+        % {"prefix": series.prefix or "—", "width": series.width},
+        code="barcode_series_full",
+    )
+
+
+def _next_default_barcode(school: School, taken: set[str] | None) -> str:
     prefix = f"{school.code}-"
     last = (
         Copy.objects.filter(barcode__startswith=prefix, barcode__regex=r"-[0-9]{5,}$")
@@ -215,10 +252,113 @@ def next_barcode(school: School, *, taken: set[str] | None = None) -> str:
             return candidate
 
 
+@transaction.atomic
+def next_barcode(school: School, *, taken: set[str] | None = None) -> str:
+    """A new copy barcode for a school: from its own series ("R000123") or its code and a number ("12AB00-00017").
+
+    The series row stays locked until the caller's transaction ends (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
+    the IMMEDIATE transaction's write lock), so a second desk adding a copy at the same moment waits, then sees the
+    advanced counter and the first desk's copy. `taken`: barcodes the caller is about to use (an import's batch).
+    """
+    series = BarcodeSeries.objects.select_for_update().filter(school_id=school.pk).first()
+    if series is None:
+        return _next_default_barcode(school, taken)
+    barcode, number = _first_free_in_series(series, taken)
+    BarcodeSeries.objects.filter(pk=series.pk).update(next_number=number + 1)
+    return barcode
+
+
+def preview_next_barcode(school: School) -> str:
+    """The barcode the next new copy would get, without taking it (for the settings page)."""
+    series = BarcodeSeries.objects.filter(school_id=school.pk).first()
+    if series is None:
+        return _next_default_barcode(school, None)
+    try:
+        return _first_free_in_series(series, None)[0]
+    except BarcodeSeriesFull:
+        return ""
+
+
+def clean_series(prefix: str, width: int, next_number: int) -> str:
+    prefix = (prefix or "").strip()
+    if len(prefix) > 16 or not set(prefix) <= SERIES_PREFIX_CHARACTERS:
+        raise DomainError(
+            _("Het voorvoegsel mag alleen letters, cijfers en streepjes bevatten (hoogstens 16)."),
+            code="barcode_prefix",
+        )
+    if not 1 <= width <= SERIES_MAX_WIDTH:
+        raise DomainError(
+            _("Het aantal cijfers moet tussen 1 en %(max)d liggen.") % {"max": SERIES_MAX_WIDTH}, code="barcode_width"
+        )
+    if len(prefix) + width > 32:
+        raise DomainError(_("Een barcode is hoogstens 32 tekens lang."), code="barcode_width")
+    if not 1 <= next_number < 10**width:
+        raise DomainError(
+            _("Het volgende nummer moet tussen 1 en %(max)d liggen.") % {"max": 10**width - 1},
+            code="barcode_next_number",
+        )
+    return prefix
+
+
+def _require_manager(by: User | None) -> None:
+    if by is not None and not by.can_manage_school:
+        raise PermissionDeniedError(_("Alleen de coördinator of de bibliotheek kan de barcodereeks instellen."))
+
+
+def _series_state(series: BarcodeSeries | None) -> dict[str, Any] | None:
+    if series is None:
+        return None
+    return {"prefix": series.prefix, "width": series.width, "next_number": series.next_number}
+
+
+@transaction.atomic
+def set_barcode_series(
+    *, school: School, prefix: str, width: int, next_number: int, by: User | None = None
+) -> BarcodeSeries:
+    """Give a school its own barcode series, or change it; the change (before and after) is audited."""
+    _require_manager(by)
+    prefix = clean_series(prefix, width, next_number)
+    series = BarcodeSeries.objects.select_for_update().filter(school_id=school.pk).first()
+    before = _series_state(series)
+    if series is None:
+        series = BarcodeSeries(school=school)
+    series.prefix, series.width, series.next_number = prefix, width, next_number
+    series.save()
+    audit.record(
+        BARCODE_SERIES_CHANGED,
+        actor=by,
+        school=school,
+        obj=series,
+        summary=series_barcode(prefix, width, next_number),
+        before=before,
+        after=_series_state(series),
+    )
+    return series
+
+
+@transaction.atomic
+def clear_barcode_series(*, school: School, by: User | None = None) -> None:
+    """Back to the default barcodes (the school's code and a number); audited."""
+    _require_manager(by)
+    series = BarcodeSeries.objects.select_for_update().filter(school_id=school.pk).first()
+    if series is None:
+        return
+    before = _series_state(series)
+    series.delete()
+    audit.record(BARCODE_SERIES_CHANGED, actor=by, school=school, summary="", before=before, after=None)
+
+
 def clean_barcode(value: str) -> str:
     barcode = (value or "").strip()
     if len(barcode) > 32 or any(ch.isspace() for ch in barcode):
         raise DomainError(_("%(barcode)s is geen geldige barcode.") % {"barcode": barcode[:40]}, code="barcode")
+    if barcode[:3] in ("978", "979") and len(barcode) == 13 and normalise_isbn_or_none(barcode) == barcode:
+        # The book's own EAN scanned instead of the copy's label: every copy of the title carries it.
+        raise DomainError(
+            _("%(barcode)s is het ISBN van het boek. Scan de barcode van het exemplaar (het etiket).")
+            % {"barcode": barcode},
+            code="barcode_is_isbn",
+        )
     return barcode
 
 

@@ -10,7 +10,7 @@ import factory
 from django.utils import timezone
 
 from mediatheek.accounts.models import LoginSession, Role, User
-from mediatheek.catalog.models import Copy, Stocktake, StocktakeScan, Title
+from mediatheek.catalog.models import BarcodeSeries, Copy, Stocktake, StocktakeScan, Title
 from mediatheek.circulation.models import Loan, LoanRule, Reservation
 from mediatheek.core.models import AuditEvent
 from mediatheek.core.schoolyear import school_year_of
@@ -87,6 +87,16 @@ class CopyFactory(factory.django.DjangoModelFactory[Copy]):
     title = factory.SubFactory(TitleFactory)
     school = factory.SubFactory(SchoolFactory)
     barcode = factory.Sequence(lambda n: f"T{n:07d}")
+
+
+class BarcodeSeriesFactory(factory.django.DjangoModelFactory[BarcodeSeries]):
+    class Meta:
+        model = BarcodeSeries
+
+    school = factory.SubFactory(SchoolFactory)
+    prefix = "R"
+    width = 6
+    next_number = 1
 
 
 class LoanFactory(factory.django.DjangoModelFactory[Loan]):

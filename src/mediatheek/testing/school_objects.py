@@ -92,6 +92,7 @@ def populate(school: Any, marker: str, *, content: str = "", title_marker: str =
     other_title = data.add("title", f.TitleFactory(title=f"Wens van {title_marker}"))
     data.add("wish", f.WishListItemFactory(school=school, patron=patron, title=other_title))
 
+    data.add("barcode_series", f.BarcodeSeriesFactory(school=school, prefix=marker[:16], width=6, next_number=17))
     stocktake = data.add("stocktake", f.StocktakeFactory(school=school, shelf=f"Kast {marker}"))
     f.StocktakeScanFactory(stocktake=stocktake, barcode=copies[2].barcode, copy=copies[2])
 

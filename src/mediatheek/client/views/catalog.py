@@ -8,6 +8,8 @@ only for those catalog.services.may_edit_title allows.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,7 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mediatheek.catalog import queries, services
-from mediatheek.catalog.forms import CopyScanForm, IsbnScanForm, TitleForm, WithdrawForm
+from mediatheek.catalog.forms import BarcodeSeriesForm, CopyScanForm, IsbnScanForm, TitleForm, WithdrawForm
 from mediatheek.catalog.models import AVI_LEVELS, AgeCode, Copy, Title
 from mediatheek.catalog.search import GONE
 from mediatheek.circulation import queries as circulation_queries
@@ -29,6 +31,8 @@ from mediatheek.web.permissions import desk, managers
 from mediatheek.web.requests import ClientRequest
 
 COPY_FIELDS_KEY = "catalog_copy_defaults"
+ADDED_COPIES_KEY = "catalog_added_copies"  # ids of the copies just added at this desk, newest first
+ADDED_COPIES_KEPT = 50
 
 
 @desk
@@ -70,6 +74,7 @@ def title_detail(request: ClientRequest, pk: int) -> HttpResponse:
             "copies": copies,
             "held_elsewhere": held_elsewhere,
             "copy_form": CopyScanForm(initial=request.session.get(COPY_FIELDS_KEY, {})),
+            "added": queries.added_copies(request.school, title, request.session.get(ADDED_COPIES_KEY, [])),
             "withdraw_form": WithdrawForm(),
             "can_manage": request.user.can_manage_school,
             "can_edit_title": services.may_edit_title(request.user, title),
@@ -111,7 +116,21 @@ def title_add(request: ClientRequest) -> HttpResponse:
         else:
             messages.success(request, _("Titel toegevoegd. Scan nu de exemplaren."))
             return redirect("client:catalog_title", title.pk)
+    _focus_first_to_fill(form)
     return render(request, "client/catalog/title_form.html", {"form": form, "title": None})
+
+
+def _focus_first_to_fill(form: TitleForm) -> None:
+    """The cursor starts where there is something to do: the first field with an error, else (a new title, the ISBN
+    just scanned) the first required field still empty. `autofocus` works without JS too."""
+    if form.is_bound:
+        first = next((name for name in form.fields if name in form.errors), None)
+    elif form.instance.pk is None:
+        first = next((name for name, field in form.fields.items() if field.required and not form[name].value()), None)
+    else:
+        first = None
+    if first is not None:
+        form.fields[first].widget.attrs["autofocus"] = True
 
 
 @managers
@@ -129,15 +148,21 @@ def title_edit(request: ClientRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Titel bewaard."))
             return redirect("client:catalog_title", title.pk)
+    _focus_first_to_fill(form)
     return render(request, "client/catalog/title_form.html", {"form": form, "title": title})
 
 
 @managers
 @require_POST
 def copy_add(request: ClientRequest, pk: int) -> HttpResponse:
-    """One scan adds one copy of the title to this school; shelf, date and price carry over to the next scan."""
+    """One scan adds one copy of the title to this school; shelf, date and price carry over to the next scan.
+
+    htmx (the scan field stays, requests are queued, see catalog.js): the answer is the scan's result and, out of
+    band, a row for the list of added copies. Without JS: a message and back to the field (autofocus).
+    """
     title = get_object_or_404(Title, pk=pk)
     form = CopyScanForm(request.POST)
+    copy, error = None, ""
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -150,18 +175,38 @@ def copy_add(request: ClientRequest, pk: int) -> HttpResponse:
                 price=data["price"],
                 by=request.user,
             )
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Exemplaar %(barcode)s toegevoegd.") % {"barcode": copy.barcode})
-        request.session[COPY_FIELDS_KEY] = {
-            "shelf": data["shelf"],
-            "acquired_on": data["acquired_on"].isoformat() if data["acquired_on"] else "",
-            "price": str(data["price"]) if data["price"] is not None else "",
-        }
+        except DomainError as failure:
+            error = str(failure)
+        _remember_copy_fields(request, data, copy)
     else:
-        messages.error(request, _("Controleer de gegevens van het exemplaar."))
-    return redirect(reverse("client:catalog_title", args=[title.pk]) + "#exemplaar-toevoegen")
+        error = _form_problem(form)
+    if getattr(request, "htmx", False):
+        added = queries.added_copies(request.school, title, [copy.pk]) if copy else []
+        context = {"added": added[0] if added else None, "copy": copy, "error": error, "title": title}
+        return render(request, "client/catalog/_copy_scan_result.html", context)
+    if copy is not None:
+        messages.success(request, _("Exemplaar %(barcode)s toegevoegd.") % {"barcode": copy.barcode})
+    else:
+        messages.error(request, error)
+    # No #fragment: with one, browsers skip the autofocus that puts the cursor back in the scan field.
+    return redirect("client:catalog_title", title.pk)
+
+
+def _remember_copy_fields(request: ClientRequest, data: dict[str, Any], copy: Copy | None) -> None:
+    """Keep shelf, date and price for the next scan (the page without JS is rebuilt) and the copies just added."""
+    request.session[COPY_FIELDS_KEY] = {
+        "shelf": data["shelf"],
+        "acquired_on": data["acquired_on"].isoformat() if data["acquired_on"] else "",
+        "price": str(data["price"]) if data["price"] is not None else "",
+    }
+    if copy is not None:
+        added = [copy.pk, *request.session.get(ADDED_COPIES_KEY, [])][:ADDED_COPIES_KEPT]
+        request.session[ADDED_COPIES_KEY] = added
+
+
+def _form_problem(form: CopyScanForm) -> str:
+    problems = [f"{form.fields[name].label}: {errors[0]}" for name, errors in form.errors.items() if errors]
+    return _("Controleer de gegevens van het exemplaar.") + (" " + " ".join(problems) if problems else "")
 
 
 @managers
@@ -212,6 +257,38 @@ def _withdraw(request: ClientRequest, chosen: queries.WithdrawSelection, reason:
         request, ngettext("%(n)d exemplaar afgeschreven.", "%(n)d exemplaren afgeschreven.", count) % {"n": count}
     )
     return True
+
+
+@managers
+def barcode_series(request: ClientRequest) -> HttpResponse:
+    """The school's own barcode series for new copies (coordinator or library staff); changes are audited."""
+    current = queries.barcode_settings(request.school)
+    initial = {"series_prefix": current.prefix, "width": current.width, "next_number": current.next_number}
+    form = BarcodeSeriesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_barcode_series(
+                school=request.school,
+                prefix=data["series_prefix"],
+                width=data["width"],
+                next_number=data["next_number"],
+                by=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Barcodereeks bewaard."))
+            return redirect("client:catalog_barcodes")
+    return render(request, "client/catalog/barcodes.html", {"form": form, "current": current})
+
+
+@managers
+@require_POST
+def barcode_series_clear(request: ClientRequest) -> HttpResponse:
+    services.clear_barcode_series(school=request.school, by=request.user)
+    messages.success(request, _("Nieuwe exemplaren krijgen weer de standaardbarcode."))
+    return redirect("client:catalog_barcodes")
 
 
 @managers
