@@ -11,9 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +22,7 @@ from mediatheek.catalog import queries as catalog_queries
 from mediatheek.catalog.models import Copy
 from mediatheek.circulation import queries, services
 from mediatheek.circulation.models import Loan, Reservation
+from mediatheek.client.views import scanning
 from mediatheek.core.errors import DomainError
 from mediatheek.core.params import id_or_none
 from mediatheek.patrons import queries as patron_queries
@@ -31,49 +30,14 @@ from mediatheek.patrons.models import Patron
 from mediatheek.web.permissions import desk, managers
 from mediatheek.web.requests import ClientRequest
 
-FEEDBACK_KEY = "desk_feedback"
-
-
-def _feedback(level: str, text: str, *, title: str = "", confirm: str = "", button: str = "") -> dict[str, str]:
-    """What the desk says about one scan. level: success, error, warning (needs confirmation), info."""
-    return {"level": level, "text": text, "title": title, "confirm": confirm, "button": button}
-
-
-def _is_htmx(request: ClientRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def _respond(request: ClientRequest, url: str, feedback: dict[str, str] | None, render_panel: Any) -> HttpResponse:
-    """htmx: answer with the panel at once (one round trip). Without JS: keep the feedback and redirect."""
-    if _is_htmx(request):
-        return render_panel(feedback)
-    if feedback:
-        request.session[FEEDBACK_KEY] = feedback
-    return redirect(url)
-
-
-def _fragment(request: ClientRequest, template_name: str, context: dict[str, Any]) -> HttpResponse:
-    """A scan's panel: its own context and the CSRF token, without the context processors the full pages need
-    (user, permissions, messages, languages), which cost a third of rendering a panel this small."""
-    return HttpResponse(render_to_string(template_name, {**context, "csrf_token": get_token(request)}))
-
-
-def _pop_feedback(request: ClientRequest) -> dict[str, str] | None:
-    feedback: dict[str, str] | None = request.session.pop(FEEDBACK_KEY, None)
-    return feedback
-
 
 def _open_patron(request: ClientRequest, patron: Patron) -> HttpResponse:
     """A card scanned in a copy field: the desk switches to that patron (htmx: the whole page)."""
-    if _is_htmx(request):
+    if scanning.is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("client:desk_patron", args=[patron.pk])
         return response
     return redirect("client:desk_patron", pk=patron.pk)
-
-
-def _unknown(code: str) -> dict[str, str]:
-    return _feedback("error", _("Onbekend boeknummer: %(code)s") % {"code": code})
 
 
 def _return_feedback(result: services.CheckInResult, *, from_card_field: bool = False) -> dict[str, str]:
@@ -87,7 +51,7 @@ def _return_feedback(result: services.CheckInResult, *, from_card_field: bool = 
             0, _("Dit was een boek, geen pas: het is ingeleverd.") if lent else _("Dit was een boek, geen pas.")
         )
     if result.hold is None:
-        return _feedback(level, " ".join(parts), title=returned)
+        return scanning.feedback(level, " ".join(parts), title=returned)
     # The one thing the desk must not miss: say it first, in the heading.
     until = services.day_label(result.hold.hold_until or timezone.localdate())
     parts = [
@@ -96,7 +60,7 @@ def _return_feedback(result: services.CheckInResult, *, from_card_field: bool = 
         _("Gereserveerd; apart tot en met %(date)s.") % {"date": until},
     ]
     hold_title = _("Apart leggen voor %(who)s") % {"who": services.patron_label(result.hold.patron)}
-    return _feedback("hold", " ".join(parts), title=hold_title)
+    return scanning.feedback("hold", " ".join(parts), title=hold_title)
 
 
 def _return_outcome(result: services.CheckInResult) -> tuple[str, list[str]]:
@@ -125,7 +89,7 @@ def start(request: ClientRequest) -> HttpResponse:
     return render(
         request,
         "client/desk/start.html",
-        {"feedback": _pop_feedback(request), "q": query, "matches": matches, "searched": bool(query)},
+        {"feedback": scanning.pop_feedback(request), "q": query, "matches": matches, "searched": bool(query)},
     )
 
 
@@ -144,11 +108,11 @@ def scan_card(request: ClientRequest) -> HttpResponse:
     if copy is not None:
         result = services.check_in(copy=copy, by=request.user)
         feedback = _return_feedback(result, from_card_field=True)
-        return _respond(request, start_url, feedback, lambda fb: _render_start(request, fb))
+        return scanning.respond(request, start_url, feedback, lambda fb: _render_start(request, fb))
     if not any(character.isdigit() for character in code):  # words: a name to look up
         return redirect(f"{start_url}?{urlencode({'q': code})}")
-    feedback = _feedback("error", _("Onbekend pasnummer of boeknummer: %(code)s") % {"code": code})
-    return _respond(request, start_url, feedback, lambda fb: _render_start(request, fb))
+    feedback = scanning.feedback("error", _("Onbekend pasnummer of boeknummer: %(code)s") % {"code": code})
+    return scanning.respond(request, start_url, feedback, lambda fb: _render_start(request, fb))
 
 
 def _render_start(request: ClientRequest, feedback: dict[str, str] | None) -> HttpResponse:
@@ -185,7 +149,7 @@ def _patron(request: ClientRequest, pk: int) -> Patron:
 @require_GET
 def patron_screen(request: ClientRequest, pk: int) -> HttpResponse:
     patron = _patron(request, pk)
-    return render(request, "client/desk/patron.html", _patron_context(request, patron, _pop_feedback(request)))
+    return render(request, "client/desk/patron.html", _patron_context(request, patron, scanning.pop_feedback(request)))
 
 
 @desk
@@ -205,13 +169,13 @@ def patron_scan(request: ClientRequest, pk: int) -> HttpResponse:
         feedback, lent = _lend(request, patron, copy)
         context.update(lent)
     elif code:
-        feedback = _unknown(code)
+        feedback = scanning.unknown_code(code)
 
     def panel(fb: dict[str, str] | None) -> HttpResponse:
         # htmx: only the scan panel; a new loan rides along as a table row and the new count (out of band).
-        return _fragment(request, "client/desk/_scan_panel.html", {**context, "feedback": fb})
+        return scanning.fragment(request, "client/desk/_scan_panel.html", {**context, "feedback": fb})
 
-    return _respond(request, reverse("client:desk_patron", args=[patron.pk]), feedback, panel)
+    return scanning.respond(request, reverse("client:desk_patron", args=[patron.pk]), feedback, panel)
 
 
 def _lend(request: ClientRequest, patron: Patron, copy: Copy) -> tuple[dict[str, str], dict[str, Any]]:
@@ -224,13 +188,15 @@ def _lend(request: ClientRequest, patron: Patron, copy: Copy) -> tuple[dict[str,
         )
     except services.ConfirmationRequired as question:
         button = _("Ja, inleveren en uitlenen") if question.code == "lent_to_other" else _("Ja, toch uitlenen")
-        return _feedback("warning", str(question), title=copy.title.title, confirm=copy.barcode, button=button), {}
+        return scanning.feedback(
+            "warning", str(question), title=copy.title.title, confirm=copy.barcode, button=button
+        ), {}
     except DomainError as error:
-        return _feedback("error", str(error), title=copy.title.title), {}
+        return scanning.feedback("error", str(error), title=copy.title.title), {}
     loan.copy = copy
     text = _("Inleveren op %(date)s.") % {"date": services.day_label(loan.due_date)}
     title = _("Uitgeleend: %(title)s") % {"title": copy.title.title}
-    feedback = _feedback("success", " ".join([text, *map(str, precheck.notes)]), title=title)
+    feedback = scanning.feedback("success", " ".join([text, *map(str, precheck.notes)]), title=title)
     return feedback, _lent_context(request, patron, loan, precheck)
 
 
@@ -256,15 +222,15 @@ def renew(request: ClientRequest, pk: int, loan_pk: int) -> HttpResponse:
     )
     try:
         renewed = services.renew(loan=loan, by=request.user)
-        feedback = _feedback(
+        feedback = scanning.feedback(
             "success",
             _("Nieuwe inleverdatum: %(date)s.") % {"date": services.day_label(renewed.due_date)},
             title=_("Verlengd: %(title)s") % {"title": loan.copy.title.title},
         )
     except DomainError as error:
-        feedback = _feedback("error", str(error), title=_("Niet verlengd"))
+        feedback = scanning.feedback("error", str(error), title=_("Niet verlengd"))
     url = reverse("client:desk_patron", args=[patron.pk])
-    return _respond(request, url, feedback, lambda fb: _render_patron(request, patron, fb))
+    return scanning.respond(request, url, feedback, lambda fb: _render_patron(request, patron, fb))
 
 
 @desk
@@ -282,9 +248,9 @@ def renew_all(request: ClientRequest, pk: int) -> HttpResponse:
     if not parts:
         parts.append(_("Er is niets te verlengen."))
     level = "success" if not result.refused else ("warning" if result.renewed else "error")
-    feedback = _feedback(level, " ".join(parts), title=_("Alles verlengen"))
+    feedback = scanning.feedback(level, " ".join(parts), title=_("Alles verlengen"))
     url = reverse("client:desk_patron", args=[patron.pk])
-    return _respond(request, url, feedback, lambda fb: _render_patron(request, patron, fb))
+    return scanning.respond(request, url, feedback, lambda fb: _render_patron(request, patron, fb))
 
 
 # --- Reservations (coordinator and library staff) ------------------------------------------------------------
@@ -302,7 +268,7 @@ def reserve(request: ClientRequest, pk: int) -> HttpResponse:
         "q": query,
         "titles": queries.reservable_titles(request.school, query),
         "searched": bool(query),
-        "feedback": _pop_feedback(request),
+        "feedback": scanning.pop_feedback(request),
         "reservation_count": queries.open_reservation_count(patron),
         "reservation_limit": queries.general_rule(patron).max_reservations,
     }
@@ -314,20 +280,20 @@ def _place_reservation(request: ClientRequest, patron: Patron) -> HttpResponse:
     # here, before the database sees it.
     title_id = id_or_none(request.POST.get("title", ""))
     if title_id is None:
-        request.session[FEEDBACK_KEY] = _feedback("error", _("Kies een titel uit de lijst."))
+        request.session[scanning.FEEDBACK_KEY] = scanning.feedback("error", _("Kies een titel uit de lijst."))
         return redirect("client:desk_reserve", pk=patron.pk)
     title = get_object_or_404(catalog_queries.titles_of_school(request.school), pk=title_id)
     try:
         reservation = services.place_reservation(title=title, patron=patron, by=request.user)
     except DomainError as error:
-        request.session[FEEDBACK_KEY] = _feedback("error", str(error), title=title.title)
+        request.session[scanning.FEEDBACK_KEY] = scanning.feedback("error", str(error), title=title.title)
         return redirect("client:desk_reserve", pk=patron.pk)
     text = _("Plaats in de wachtrij: %(position)d.") % {"position": services.queue_position(reservation)}
     on_shelf = queries.on_shelf_barcodes(title, request.school)
     if on_shelf:
         text += " " + _("Er staat een exemplaar op de plank: %(barcodes)s.") % {"barcodes": ", ".join(on_shelf)}
     title_text = _("Gereserveerd: %(title)s") % {"title": title.title}
-    request.session[FEEDBACK_KEY] = _feedback("success", text, title=title_text)
+    request.session[scanning.FEEDBACK_KEY] = scanning.feedback("success", text, title=title_text)
     return redirect("client:desk_patron", pk=patron.pk)
 
 
@@ -340,12 +306,12 @@ def cancel_reservation(request: ClientRequest, pk: int, reservation_pk: int) -> 
     )
     try:
         services.cancel_reservation(reservation=reservation, by=request.user)
-        feedback = _feedback(
+        feedback = scanning.feedback(
             "success", "", title=_("Reservering geannuleerd: %(title)s") % {"title": reservation.title.title}
         )
     except DomainError as error:
-        feedback = _feedback("error", str(error))
-    request.session[FEEDBACK_KEY] = feedback
+        feedback = scanning.feedback("error", str(error))
+    request.session[scanning.FEEDBACK_KEY] = feedback
     return redirect("client:desk_patron", pk=patron.pk)
 
 
@@ -365,10 +331,10 @@ def return_screen(request: ClientRequest) -> HttpResponse:
             "%(count)d reserveringen verlopen: de boeken gaan naar de volgende of terug op de plank.",
             count,
         ) % {"count": count}
-        request.session[FEEDBACK_KEY] = _feedback("info", text)
+        request.session[scanning.FEEDBACK_KEY] = scanning.feedback("info", text)
         return redirect("client:desk_return")
     context = {
-        "feedback": _pop_feedback(request),
+        "feedback": scanning.pop_feedback(request),
         "returns": queries.recent_returns(request.school, request.user),
         "expired_holds": queries.expired_holds(request.school),
         "can_release": request.user.can_manage_school,
@@ -391,12 +357,12 @@ def return_scan(request: ClientRequest) -> HttpResponse:
         if result.loan is not None or result.hold is not None:
             entry = queries.ReturnEntry.of(result)
     elif code:
-        feedback = _unknown(code)
+        feedback = scanning.unknown_code(code)
 
     def panel(fb: dict[str, str] | None) -> HttpResponse:
-        return _fragment(request, "client/desk/_return_panel.html", {"feedback": fb, "entry": entry})
+        return scanning.fragment(request, "client/desk/_return_panel.html", {"feedback": fb, "entry": entry})
 
-    return _respond(request, reverse("client:desk_return"), feedback, panel)
+    return scanning.respond(request, reverse("client:desk_return"), feedback, panel)
 
 
 # --- The framework's floor for the benchmark -----------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mediatheek.circulation import queries, services
 from mediatheek.circulation.models import Reservation
-from mediatheek.client.views.desk import _feedback, _fragment, _pop_feedback, _respond, _unknown
+from mediatheek.client.views import scanning
 from mediatheek.core.errors import DomainError
 from mediatheek.web.permissions import desk, managers
 from mediatheek.web.requests import ClientRequest
@@ -42,7 +42,7 @@ def _pick_context(request: ClientRequest, feedback: dict[str, str] | None) -> di
 @desk
 @require_GET
 def pick_list(request: ClientRequest) -> HttpResponse:
-    context = _pick_context(request, _pop_feedback(request))
+    context = _pick_context(request, scanning.pop_feedback(request))
     return render(request, "client/reservations/pick_list.html", {**context, "active": "pick"})
 
 
@@ -57,14 +57,18 @@ def pick_scan(request: ClientRequest) -> HttpResponse:
             hold = services.hold_from_shelf(copy=copy, school=request.school, by=request.user)
             feedback = _hold_feedback(hold)
         except DomainError as error:
-            feedback = _feedback("error" if error.code == "lent" else "info", str(error), title=copy.title.title)
+            feedback = scanning.feedback(
+                "error" if error.code == "lent" else "info", str(error), title=copy.title.title
+            )
     elif code:
-        feedback = _unknown(code)
+        feedback = scanning.unknown_code(code)
 
     def panel(fb: dict[str, str] | None) -> HttpResponse:
-        return _fragment(request, "client/reservations/_pick_panel.html", {**_pick_context(request, fb), "oob": True})
+        return scanning.fragment(
+            request, "client/reservations/_pick_panel.html", {**_pick_context(request, fb), "oob": True}
+        )
 
-    return _respond(request, reverse("client:reservations_pick"), feedback, panel)
+    return scanning.respond(request, reverse("client:reservations_pick"), feedback, panel)
 
 
 def _hold_feedback(hold: services.ShelfHold) -> dict[str, str]:
@@ -78,7 +82,7 @@ def _hold_feedback(hold: services.ShelfHold) -> dict[str, str]:
         text = _("%(title)s ligt klaar tot en met %(date)s. %(name)s krijgt een e-mail.") % parts
     else:
         text = _("%(title)s ligt klaar tot en met %(date)s. Geen e-mailadres bekend: laat het %(name)s weten.") % parts
-    return _feedback("hold", text, title=_("Leg apart voor %(who)s") % {"who": who})
+    return scanning.feedback("hold", text, title=_("Leg apart voor %(who)s") % {"who": who})
 
 
 # --- Klaargelegd ------------------------------------------------------------------------------------------------
@@ -101,7 +105,7 @@ def _put_back_context(request: ClientRequest, feedback: dict[str, str] | None) -
 @desk
 @require_GET
 def put_back_list(request: ClientRequest) -> HttpResponse:
-    context = _put_back_context(request, _pop_feedback(request))
+    context = _put_back_context(request, scanning.pop_feedback(request))
     return render(request, "client/reservations/put_back.html", {**context, "active": "put_back"})
 
 
@@ -115,22 +119,24 @@ def put_back_scan(request: ClientRequest) -> HttpResponse:
         try:
             feedback = _put_back_feedback(services.put_back(copy=copy, school=request.school, by=request.user))
         except DomainError as error:
-            feedback = _feedback("error" if error.code == "lent" else "info", str(error), title=copy.title.title)
+            feedback = scanning.feedback(
+                "error" if error.code == "lent" else "info", str(error), title=copy.title.title
+            )
     elif code:
-        feedback = _unknown(code)
+        feedback = scanning.unknown_code(code)
 
     def panel(fb: dict[str, str] | None) -> HttpResponse:
         context = {**_put_back_context(request, fb), "oob": True}
-        return _fragment(request, "client/reservations/_put_back_panel.html", context)
+        return scanning.fragment(request, "client/reservations/_put_back_panel.html", context)
 
-    return _respond(request, reverse("client:reservations_put_back"), feedback, panel)
+    return scanning.respond(request, reverse("client:reservations_put_back"), feedback, panel)
 
 
 def _put_back_feedback(result: services.PutBack) -> dict[str, str]:
     title = result.copy.title.title
     if result.next_hold is not None:
         until = services.day_label(result.next_hold.hold_until or timezone.localdate())
-        return _feedback(
+        return scanning.feedback(
             "hold",
             _("%(title)s gaat naar de volgende in de wachtrij; apart tot en met %(date)s.")
             % {"title": title, "date": until},
@@ -140,7 +146,7 @@ def _put_back_feedback(result: services.PutBack) -> dict[str, str]:
         heading = _("Terug op de plank: %(shelf)s") % {"shelf": result.copy.shelf}
     else:
         heading = _("Terug op de plank")
-    return _feedback("success", title, title=heading)
+    return scanning.feedback("success", title, title=heading)
 
 
 # --- A title's queue: cancel a reservation (asks first) -----------------------------------------------------------
