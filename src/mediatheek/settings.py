@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mediatheek.core.middleware.MalformedInputMiddleware",
+    # The request's IP address for every audit event recorded while it is served (logins included).
+    "mediatheek.core.middleware.RequestIPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
