@@ -168,7 +168,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "mediatheek.accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -200,6 +200,8 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language of the management commands' output (retention, backup, the import, ...): nl or en.
+MEDIATHEEK_COMMAND_LANGUAGE = os.environ.get("MEDIATHEEK_COMMAND_LANGUAGE", "") or LANGUAGE_CODE
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

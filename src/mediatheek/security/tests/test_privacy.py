@@ -77,11 +77,11 @@ def test_retention_command_is_idempotent_and_purges_files(school_a):
     _returned_loan(school_a, 5000)
     out = io.StringIO()
     call_command("retention", stdout=out)
-    assert "anonymise 1 loan(s)" in out.getvalue()
-    assert "student file(s)" in out.getvalue()  # the uploads' purge ran too
+    assert "1 uitlening geanonimiseerd" in out.getvalue()
+    assert "leerlingbestanden opgeruimd" in out.getvalue()  # the uploads' purge ran too
     out = io.StringIO()
     call_command("retention", stdout=out)
-    assert "anonymise 0 loan(s)" in out.getvalue()
+    assert "0 uitleningen geanonimiseerd" in out.getvalue()
 
 
 @pytest.mark.django_db
