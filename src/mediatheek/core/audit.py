@@ -112,6 +112,8 @@ def rows_in_words(events: Iterable[AuditEvent], namers: Mapping[str, Namer]) -> 
     for event in events:
         actor = names.get(user_label, {}).get(str(event.actor_id)) if event.actor_id is not None else None
         subject = names.get(event.object_type, {}).get(event.object_id, "") if event.object_type else ""
+        if event.object_type == user_label and event.object_id == str(event.actor_id):
+            subject = ""  # their own account (a login, their own password): the "by" column already names them
         rows.append(
             AuditRow(
                 at=event.at,

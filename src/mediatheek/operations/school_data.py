@@ -209,7 +209,8 @@ def _readable_sheet(model: type[models.Model], rows: models.QuerySet[Any]) -> tu
     values = [list(row) for row in rows.order_by("pk").values_list(*[f.attname for f in fields])]
     for column, f in enumerate(fields):
         if isinstance(f, models.ForeignKey):
-            names = _names_of(f.related_model, {row[column] for row in values if row[column] is not None})
+            related = f.related_model if isinstance(f.related_model, type) else model  # "self": the model itself
+            names = _names_of(related, {row[column] for row in values if row[column] is not None})
             for row in values:
                 row[column] = names.get(row[column], "") if row[column] is not None else ""
         elif f.choices:

@@ -48,6 +48,7 @@ class DeleteSchoolForm(forms.Form):
     without_recent_export = forms.BooleanField(
         label=_("Ik verwijder zonder recente export: de gegevens zijn daarna niet meer terug te halen"),
         required=False,
+        label_suffix="",
     )
 
     def __init__(self, *args: Any, export_is_recent: bool = True, **kwargs: Any) -> None:
