@@ -92,3 +92,12 @@ def test_adding_a_school_keeps_the_staff_member_on_their_current_school(client, 
     )
     assert response.status_code == 302 and School.objects.filter(code="44DD00").exists()
     assert client.session[SESSION_SCHOOL_KEY] == current.pk
+
+
+@pytest.mark.django_db
+def test_the_portals_privacy_page_tells_the_schools_own_periods(client, school_a):
+    school_a.loan_history_retention_days = 365
+    school_a.deregistered_retention_months = 6
+    school_a.save()
+    page = client.get(reverse("portal:privacy", args=[school_a.slug])).content.decode()
+    assert "365 dagen na het terugbrengen" in page and "6 maanden nadat de leerling" in page
