@@ -196,10 +196,14 @@ def _column_name(field: models.Field[Any, Any]) -> str:
 
 
 def _names_of(model: type[models.Model], pks: set[Any]) -> dict[Any, str]:
-    """{pk: the object in words} for the linked rows of one model: one query, whatever the number of rows."""
-    if not pks:
-        return {}
-    return {obj.pk: str(obj) for obj in model._base_manager.select_related().filter(pk__in=pks)}
+    """{pk: the object in words} for the linked rows of one model: a query per 10,000 of them, not one per row
+    (and under SQLite's limit on the number of parameters of one statement)."""
+    wanted = sorted(pks)
+    names: dict[Any, str] = {}
+    for start in range(0, len(wanted), 10_000):
+        chunk = wanted[start : start + 10_000]
+        names.update((obj.pk, str(obj)) for obj in model._base_manager.select_related().filter(pk__in=chunk))
+    return names
 
 
 def _readable_sheet(model: type[models.Model], rows: models.QuerySet[Any]) -> tuple[list[str], list[list[Any]]]:
