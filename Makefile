@@ -79,6 +79,7 @@ typecheck: install-dev
 deploy-check: install
 	MEDIATHEEK_ENV=production SECRET_KEY=ci-deploy-check-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz \
 	ALLOWED_HOSTS=bibliotheek.example MEDIATHEEK_DATA_DIR=$$(mktemp -d) \
+	DEFAULT_FROM_EMAIL="Mediatheek <mediatheek@bibliotheek-noord.nl>" \
 	$(BIN)/mediatheek check --deploy --fail-level WARNING
 
 test: install-dev browser

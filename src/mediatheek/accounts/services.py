@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -233,4 +233,19 @@ def _count_wrong_password(request: HttpRequest, user: User) -> None:
     logout(request)
     raise TooManyWrongPasswords(
         _("Je hebt te vaak een verkeerd huidig wachtwoord ingevuld. Je bent uitgelogd; log opnieuw in.")
+    )
+
+
+@transaction.atomic
+def log_in(*, request: HttpRequest, user: User) -> None:
+    """Start `user`'s session (a new session key: no session fixation) and write the login in the audit log, where a
+    school's coordinator and the library find it under "ingelogd"."""
+    login(request, user)
+    audit.record(
+        audit.AuditEvent.Action.LOGIN,
+        actor=user,
+        school=user.school,
+        obj=user,
+        summary="ingelogd in de client" if user.uses_client else "ingelogd op het portaal",
+        request=request,
     )

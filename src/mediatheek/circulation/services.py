@@ -568,10 +568,12 @@ def notify_ready(reservation_id: int) -> bool:
     body = _(
         "Beste %(name)s,\n\nHet boek dat je gereserveerd hebt ligt voor je klaar in de mediatheek van "
         "%(school)s:\n\n  %(title)s\n\nHaal het op tot en met %(until)s; daarna gaat het naar de volgende.\n\n"
+        "Je reserveringen staan ook in Mijn Bibliotheek: %(portal)s\n\n"
         "Met vriendelijke groet,\nde mediatheek"
     ) % {
         "name": patron.first_name or patron.full_name,
         "school": reservation.school.name,
+        "portal": reservation.school.portal_url,
         "title": reservation.title,
         "until": until,
     }

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "mediatheek.core"
     label = "core"
     verbose_name = _("Basis")
+
+    def ready(self) -> None:
+        from mediatheek.core import checks  # noqa: F401 - registers the deploy checks

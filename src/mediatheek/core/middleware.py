@@ -162,3 +162,17 @@ class SessionTimeoutMiddleware:
                 if not isinstance(seen, int) or now - seen >= self.TOUCH_EVERY:
                     session[SESSION_SEEN_KEY] = now
         return self.get_response(request)
+
+
+class RequestIPMiddleware:
+    """Every audit event recorded while a request is served carries that request's IP address (`audit.record` reads
+    it from a context variable), whether or not the service writing it was handed the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from mediatheek.core import audit
+
+        with audit.request_ip(audit.client_ip(request)):
+            return self.get_response(request)

@@ -1,10 +1,10 @@
 """Retention (AVG): keep personal data no longer than the library's settings say. Run daily by `mediatheek retention`.
 
-- Loan history: a returned loan older than `Library.loan_history_retention_days` loses its patron (the row stays
-  for the statistics: which copy, when, which school).
-- Deregistered patrons: `Library.deregistered_retention_months` after they left, and once they have no open loans,
-  they are deleted with their portal login, reservations, reading log and wish list (their old loans lose the
-  patron as above). A patron something still protects is anonymised instead.
+- Loan history: a returned loan older than the school's `loan_history_days` (its own period, else the library's)
+  loses its patron (the row stays for the statistics: which copy, when, which school).
+- Deregistered patrons: the school's `deregistered_months` (its own, else the library's) after they left, and once
+  they have no open loans, they are deleted with their portal login, reservations, reading log and wish list
+  (their old loans lose the patron as above). A patron something still protects is anonymised instead.
 - Student files: the uploads area's own purge (`purge_uploads`) is called.
 - Login records (django-axes: login name, IP address, browser): kept `LOGIN_RECORD_DAYS` days.
 """
@@ -24,7 +24,7 @@ from mediatheek.circulation.models import Loan
 from mediatheek.core import audit
 from mediatheek.core.models import AuditEvent
 from mediatheek.patrons.models import Patron
-from mediatheek.schools.models import Library
+from mediatheek.schools.models import Library, School
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -83,17 +83,24 @@ def run(*, now: dt.datetime | None = None, dry_run: bool = False, purge_files: b
     today = timezone.localdate(now)
     report = RetentionReport()
     for library in Library.objects.order_by("pk"):
-        loan_cutoff = now - dt.timedelta(days=library.loan_history_retention_days)
-        left_before = months_before(today, library.deregistered_retention_months)
-        old_loans = Loan.objects.filter(
-            school__library=library, returned_at__isnull=False, returned_at__lt=loan_cutoff, patron__isnull=False
+        old_loans = Loan.objects.none()
+        leavers = Patron.objects.none()
+        # Each school its own periods (the school is the controller), OR-ed into one query per kind of data.
+        for school in School.objects.filter(library=library).select_related("library").order_by("pk"):
+            loan_cutoff = now - dt.timedelta(days=school.loan_history_days)
+            left_before = months_before(today, school.deregistered_months)
+            old_loans |= Loan.objects.filter(
+                school=school, returned_at__isnull=False, returned_at__lt=loan_cutoff, patron__isnull=False
+            )
+            leavers |= Patron.objects.filter(
+                school=school,
+                status=Patron.Status.DEREGISTERED,
+                deregistered_on__isnull=False,
+                deregistered_on__lt=left_before,
+            )
+        leavers = leavers.exclude(
+            pk__in=Loan.objects.filter(returned_at__isnull=True, patron__isnull=False).values("patron_id")
         )
-        leavers = Patron.objects.filter(
-            school__library=library,
-            status=Patron.Status.DEREGISTERED,
-            deregistered_on__isnull=False,
-            deregistered_on__lt=left_before,
-        ).exclude(pk__in=Loan.objects.filter(returned_at__isnull=True, patron__isnull=False).values("patron_id"))
         counts = {"loans_anonymised": 0, "patrons_deleted": 0, "patrons_anonymised": 0}
         if dry_run:
             counts["loans_anonymised"] = old_loans.count()

@@ -3,8 +3,9 @@ from __future__ import annotations
 import re
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,11 @@ class Library(models.Model):
         return library
 
 
+# The bounds of a school's own retention periods (AVG): what the school may choose in its settings.
+LOAN_HISTORY_DAYS_MIN, LOAN_HISTORY_DAYS_MAX = 30, 730
+DEREGISTERED_MONTHS_MIN, DEREGISTERED_MONTHS_MAX = 1, 24
+
+
 def new_rules_version() -> int:
     return secrets.randbits(62)
 
@@ -87,7 +93,33 @@ class School(models.Model):
     )
     active = models.BooleanField(_("actief"), default=True)
     pupils_must_change_password = models.BooleanField(
-        _("leerlingen kiezen bij eerste keer inloggen een eigen wachtwoord"), default=True
+        _("leerlingen kiezen bij eerste keer inloggen een eigen wachtwoord"),
+        default=True,
+        help_text=_(
+            "Aan: na de eerste keer inloggen met de inlogbrief kiest de leerling zelf een wachtwoord, dat alleen "
+            "de leerling kent; uit: het wachtwoord van de brief blijft geldig."
+        ),
+    )
+    # The school's own retention periods (the school is the controller under the AVG); empty: the library's.
+    loan_history_retention_days = models.PositiveIntegerField(
+        _("uitleengeschiedenis bewaren (dagen)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(LOAN_HISTORY_DAYS_MIN), MaxValueValidator(LOAN_HISTORY_DAYS_MAX)],
+        help_text=_(
+            "Tussen 30 en 730 dagen: korter kan een laat ingeleverd boek niet meer worden nagegaan, langer is voor "
+            "het uitlenen niet nodig en laat de AVG (dataminimalisatie) niet toe. Leeg: de termijn van de bibliotheek."
+        ),
+    )
+    deregistered_retention_months = models.PositiveIntegerField(
+        _("uitgeschreven leners bewaren (maanden)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(DEREGISTERED_MONTHS_MIN), MaxValueValidator(DEREGISTERED_MONTHS_MAX)],
+        help_text=_(
+            "Tussen 1 en 24 maanden: zo lang kan een vertrokken leerling nog boeken inleveren of terugkomen; langer "
+            "bewaren heeft geen doel en mag volgens de AVG niet. Leeg: de termijn van de bibliotheek."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # A new random value whenever one of the school's loan rules or closed days changes (circulation.signals): the
@@ -111,6 +143,21 @@ class School(models.Model):
     @property
     def location_number(self) -> str:
         return self.code[4:]
+
+    @property
+    def loan_history_days(self) -> int:
+        """How long returned loans keep their patron: the school's own period, else the library's."""
+        return self.loan_history_retention_days or self.library.loan_history_retention_days
+
+    @property
+    def deregistered_months(self) -> int:
+        """How long deregistered patrons are kept: the school's own period, else the library's."""
+        return self.deregistered_retention_months or self.library.deregistered_retention_months
+
+    @property
+    def portal_url(self) -> str:
+        """The school's portal as people reach it (in mails and on login letters)."""
+        return f"{settings.BASE_URL}/{self.slug}/"
 
     @property
     def is_secondary(self) -> bool:

@@ -178,6 +178,7 @@ def notify_library(upload_id: int) -> bool:
             "Ontvangen: %(time)s\n"
             "Door: %(by)s\n\n"
             "Downloaden en importeren in de client:\n%(link)s\n\n"
+            "Het portaal van de school: %(portal)s\n\n"
             "Het bestand wordt %(days)s dagen na ontvangst automatisch verwijderd als het niet is geïmporteerd."
         ) % {
             "school": school.name,
@@ -187,6 +188,7 @@ def notify_library(upload_id: int) -> bool:
             "time": local.strftime("%d-%m-%Y %H:%M"),
             "by": upload.uploaded_by_label or "-",
             "link": client_url(reverse("client:upload_list")),
+            "portal": school.portal_url,
             "days": school.library.upload_retention_days_unimported,
         }
     try:

@@ -28,7 +28,7 @@ def test_add_account_reads_the_password_from_a_file(school_a, tmp_path):
 def test_add_account_unknown_school(tmp_path):
     secret = tmp_path / "pw"
     secret.write_text("uploaden-mag-2026")
-    with pytest.raises(CommandError, match="Unknown school"):
+    with pytest.raises(CommandError, match="Onbekende school"):
         call_command("add_account", "volunteer", "--login", "x", "--school", "99ZZ99", "--password-file", str(secret))
 
 

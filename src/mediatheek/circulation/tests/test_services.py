@@ -297,7 +297,7 @@ def test_expire_holds_command(pupil, volunteer_a, school_a, capsys):
     services.check_in(copy=copy, by=volunteer_a)
     Reservation.objects.filter(pk=reservation.pk).update(hold_until=timezone.localdate() - dt.timedelta(days=1))
     call_command("expire_holds")
-    assert "1 reservation(s) expired" in capsys.readouterr().out
+    assert "1 reservering vervallen" in capsys.readouterr().out
     reservation.refresh_from_db()
     assert reservation.status == Reservation.Status.EXPIRED
 

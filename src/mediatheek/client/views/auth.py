@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from mediatheek.accounts.forms import ClientLoginForm, password_change_form
 from mediatheek.accounts.models import User
-from mediatheek.accounts.services import TooManyWrongPasswords, WrongCurrentPassword, change_password
+from mediatheek.accounts.services import TooManyWrongPasswords, WrongCurrentPassword, change_password, log_in
 from mediatheek.core.errors import DomainError
 from mediatheek.core.params import int_or_none
 from mediatheek.schools.models import School
@@ -31,6 +31,11 @@ class ClientLoginView(auth_views.LoginView):
         if isinstance(user, User) and user.uses_client:
             return HttpResponseRedirect(self.get_success_url())
         return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: ClientLoginForm) -> HttpResponse:  # type: ignore[override]
+        # LoginView.form_valid logs in without a word in the audit log: the service logs in and records it.
+        log_in(request=self.request, user=form.get_user())
+        return HttpResponseRedirect(self.get_success_url())
 
     def get_redirect_url(self) -> str:
         # Only a path of this site: `next=abc` or `next=//evil.example` falls back to the client's home.

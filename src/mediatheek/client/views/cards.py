@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
@@ -84,7 +83,7 @@ def login_letters(request: ClientRequest) -> HttpResponse:
     """
     patrons, group = _selection(request)
     students = patrons.filter(status=Patron.Status.ACTIVE)
-    portal_url = f"{settings.BASE_URL}/{request.school.slug}/"
+    portal_url = request.school.portal_url
     error = ""
     if request.method == "POST":
         try:

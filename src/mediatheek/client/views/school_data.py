@@ -22,14 +22,21 @@ def _filename(school: School, extension: str) -> str:
     return f"mediatheek-{school.code}-{timezone.localdate():%Y%m%d}.{extension}"
 
 
+def _page(request: ClientRequest, school: School, form: DeleteSchoolForm | None = None) -> HttpResponse:
+    check = school_data.deletion_check(school)
+    context = {
+        "school": school,
+        "counts": school_data.data_counts(school),
+        "check": check,
+        "recent_export_days": school_data.RECENT_EXPORT_DAYS,
+        "form": form or DeleteSchoolForm(export_is_recent=check.export_is_recent),
+    }
+    return render(request, "client/security/school_data.html", context)
+
+
 @staff_only
 def school_data_page(request: ClientRequest, pk: int) -> HttpResponse:
-    school = get_object_or_404(School, pk=pk)
-    return render(
-        request,
-        "client/security/school_data.html",
-        {"school": school, "counts": school_data.data_counts(school), "form": DeleteSchoolForm()},
-    )
+    return _page(request, get_object_or_404(School, pk=pk))
 
 
 @staff_only
@@ -50,24 +57,29 @@ def school_export_json(request: ClientRequest, pk: int) -> HttpResponse:
 @staff_only
 def school_delete(request: ClientRequest, pk: int) -> HttpResponse:
     school = get_object_or_404(School, pk=pk)
-    form = DeleteSchoolForm(request.POST)
+    form = DeleteSchoolForm(request.POST, export_is_recent=school_data.deletion_check(school).export_is_recent)
     if form.is_valid():
         try:
             report = school_data.delete_school(
-                school=school, confirm_code=form.cleaned_data["confirm_code"], by=request.user, request=request
+                school=school,
+                confirm_code=form.cleaned_data["confirm_code"],
+                without_recent_export=form.cleaned_data.get("without_recent_export", False),
+                by=request.user,
+                request=request,
             )
+        except school_data.NoRecentExport as error:
+            form.add_error(None, str(error.message))
         except DomainError as error:
             form.add_error("confirm_code", str(error.message))
         else:
             forget_school(request, pk)
             messages.success(
                 request,
-                _("Alle gegevens van %(name)s (%(code)s) zijn verwijderd en gecontroleerd: er is niets meer van over.")
+                _(
+                    "De school %(name)s (%(code)s) en al haar gegevens zijn verwijderd en gecontroleerd. "
+                    "De auditlog en de inlogregistraties blijven tot hun bewaartermijn."
+                )
                 % {"name": report.name, "code": report.code},
             )
             return redirect("client:school_list")
-    return render(
-        request,
-        "client/security/school_data.html",
-        {"school": school, "counts": school_data.data_counts(school), "form": form},
-    )
+    return _page(request, school, form)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mediatheek.accounts.forms import PortalLoginForm, password_change_form
-from mediatheek.accounts.services import TooManyWrongPasswords, WrongCurrentPassword, change_password
+from mediatheek.accounts.services import TooManyWrongPasswords, WrongCurrentPassword, change_password, log_in
 from mediatheek.core.errors import DomainError
 from mediatheek.portal.access import portal_login_required, portal_patron, portal_view
 from mediatheek.reading.queries import portal_home
@@ -34,8 +33,7 @@ def login_view(request: PortalRequest) -> HttpResponse:
     school = request.school
     form = PortalLoginForm(request, data=request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
-        # login() renews the session key: no session fixation.
-        login(request, form.get_user())
+        log_in(request=request, user=form.get_user())
         next_url = request.POST.get("next") or request.GET.get("next") or ""
         if (
             next_url

@@ -25,6 +25,7 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
         MEDIATHEEK_ENV="production",
         SECRET_KEY="test-deploy-check-" + "x9" * 30,
         ALLOWED_HOSTS="bibliotheek.example",
+        DEFAULT_FROM_EMAIL="Mediatheek <mediatheek@bibliotheek-noord.nl>",
         MEDIATHEEK_DATA_DIR=str(tmp_path),
         PYTHONPATH=str(ROOT / "src"),
     )

@@ -65,8 +65,8 @@ def test_dry_run_writes_nothing(school_a: Any, csv_file: Path) -> None:
 def test_human_output(school_a: Any, csv_file: Path) -> None:
     code, out, _err = run("import_students", str(csv_file), "--school", "11AA00")
     assert code == 0
-    assert out.startswith("Applied: new 2")
-    assert "row 3:" in out
+    assert out.startswith("Uitgevoerd: nieuw 2")
+    assert "regel 3:" in out
 
 
 def test_refused_file_exit_2(school_a: Any, tmp_path: Path) -> None:
@@ -119,7 +119,7 @@ def test_undo_import(school_a: Any, csv_file: Path) -> None:
     run("import_students", str(csv_file), "--school", "11AA00")
     out = StringIO()
     call_command("undo_import", "--school", "11AA00", stdout=out)
-    assert "Undone" in out.getvalue()
+    assert "Ongedaan gemaakt" in out.getvalue()
     assert Patron.objects.count() == 0
     with pytest.raises(CommandError):
         call_command("undo_import", "--school", "11AA00", stdout=StringIO())

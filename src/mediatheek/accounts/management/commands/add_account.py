@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from mediatheek.accounts.models import Role
 from mediatheek.accounts.services import create_account
@@ -16,16 +17,16 @@ COMMAND_ROLES = [Role.STAFF, Role.SCHOOL_ADMIN, Role.VOLUNTEER, Role.UPLOADER]
 
 class Command(BaseCommand):
     help = (
-        "Add a login: mediatheek add_account {staff|school_admin|volunteer|uploader} --login LOGIN "
-        "[--school 12AB00] [--password-file FILE]. The password is read from the file or asked for, "
-        "never taken from the command line."
+        "Voeg een account toe: mediatheek add_account {staff|school_admin|volunteer|uploader} --login LOGIN "
+        "[--school 12AB00] [--password-file BESTAND]. Het wachtwoord komt uit het bestand of wordt gevraagd, "
+        "nooit van de opdrachtregel."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("role", choices=[str(role) for role in COMMAND_ROLES])
-        parser.add_argument("--login", required=True, help="user name; for an uploader the card number (Pasnummer)")
-        parser.add_argument("--school", default="", help="school code; required for every role but staff")
-        parser.add_argument("--password-file", default="", help="file whose first line is the password")
+        parser.add_argument("--login", required=True, help="gebruikersnaam; voor een uploadaccount het pasnummer")
+        parser.add_argument("--school", default="", help="schoolcode; verplicht voor elke rol behalve staff")
+        parser.add_argument("--password-file", default="", help="bestand met het wachtwoord op de eerste regel")
 
     def handle(self, *args: Any, **options: Any) -> None:
         role = options["role"]
@@ -34,34 +35,42 @@ class Command(BaseCommand):
             code = normalise_school_code(options["school"])
             school = School.objects.filter(code=code).first()
             if school is None:
-                raise CommandError(f"Unknown school: {code}")
+                raise CommandError(_("Onbekende school: %(code)s") % {"code": code})
         elif role != Role.STAFF:
-            raise CommandError(f"--school is required for a {role} account")
+            raise CommandError(_("--school is verplicht voor een account met de rol %(role)s") % {"role": role})
         password = self._password(options["password_file"])
         try:
             user, _generated = create_account(role=role, login=options["login"], school=school, password=password)
         except DomainError as error:
             raise CommandError(str(error))
-        where = f" ({school.code})" if school else ""
-        self.stdout.write(f"{user.role} {user.username}{where} created")
+        message = (
+            _("Account %(login)s (%(role)s, %(school)s) aangemaakt.")
+            if school
+            else _("Account %(login)s (%(role)s) aangemaakt.")
+        )
+        self.stdout.write(
+            message % {"login": user.username, "role": user.get_role_display(), "school": school.code if school else ""}
+        )
 
     def _password(self, password_file: str) -> str:
         if password_file:
             try:
                 lines = Path(password_file).read_text(encoding="utf-8").splitlines()
             except OSError as error:
-                raise CommandError(f"Cannot read the password file: {error.strerror}")
+                raise CommandError(_("Het wachtwoordbestand is niet te lezen: %(error)s") % {"error": error.strerror})
             password = lines[0].strip() if lines else ""
             if not password:
-                raise CommandError("The password file is empty.")
+                raise CommandError(_("Het wachtwoordbestand is leeg."))
             return password
         try:
-            first = getpass.getpass("Password: ")
-            second = getpass.getpass("Password (again): ")
+            first = getpass.getpass(_("Wachtwoord: "))
+            second = getpass.getpass(_("Wachtwoord (nogmaals): "))
         except EOFError:
-            raise CommandError("No password given: use --password-file or type it when asked.")
+            raise CommandError(
+                _("Geen wachtwoord gegeven: gebruik --password-file of typ het wanneer het gevraagd wordt.")
+            )
         if first != second:
-            raise CommandError("The passwords differ.")
+            raise CommandError(_("De wachtwoorden verschillen."))
         if not first:
-            raise CommandError("An empty password is not allowed.")
+            raise CommandError(_("Een leeg wachtwoord kan niet."))
         return first

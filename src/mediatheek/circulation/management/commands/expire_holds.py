@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from mediatheek.circulation.services import expire_holds
 
 
 class Command(BaseCommand):
-    help = "Expire ready reservations whose hold date has passed; pass their copies on to the next in the queue."
+    help = "Laat klaargelegde reserveringen na hun ophaaldatum vervallen; het boek gaat naar de volgende in de rij."
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = expire_holds()
-        self.stdout.write(f"{count} reservation(s) expired.")
+        self.stdout.write(
+            ngettext("%(n)d reservering vervallen.", "%(n)d reserveringen vervallen.", count) % {"n": count}
+        )

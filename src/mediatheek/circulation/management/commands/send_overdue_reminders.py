@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mediatheek.circulation.services import send_overdue_reminders
 from mediatheek.schools.models import School, normalise_school_code
@@ -30,9 +32,9 @@ class Command(BaseCommand):
         if options["school"]:
             schools = School.objects.filter(code=normalise_school_code(options["school"]))
             if not schools.exists():
-                raise CommandError(f"Onbekende school: {options['school']}")
+                raise CommandError(_("Onbekende school: %(code)s") % {"code": options["school"]})
         if options["interval_days"] < 0:
-            raise CommandError("--interval-days kan niet negatief zijn.")
+            raise CommandError(_("--interval-days kan niet negatief zijn."))
         report: dict[str, dict[str, int]] = {}
         failed = 0
         for school in schools:
@@ -49,11 +51,32 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps({"dry_run": options["dry_run"], "schools": report}))
         else:
-            verb = "zou versturen" if options["dry_run"] else "verstuurd"
+            line = (
+                _("%(code)s: %(sent)d zou worden verstuurd, %(recent)d al herinnerd, %(without)d zonder e-mail")
+                if options["dry_run"]
+                else _(
+                    "%(code)s: %(sent)d verstuurd, %(recent)d al herinnerd, %(without)d zonder e-mail, "
+                    "%(failed)d mislukt"
+                )
+            )
             for code, counts in report.items():
                 self.stdout.write(
-                    f"{code}: {counts['sent']} {verb}, {counts['skipped_recent']} al herinnerd, "
-                    f"{counts['without_email']} zonder e-mail, {counts['failed']} mislukt"
+                    line
+                    % {
+                        "code": code,
+                        "sent": counts["sent"],
+                        "recent": counts["skipped_recent"],
+                        "without": counts["without_email"],
+                        "failed": counts["failed"],
+                    }
                 )
         if failed:
-            raise CommandError(f"{failed} herinnering(en) konden niet worden verstuurd.", returncode=1)
+            raise CommandError(
+                ngettext(
+                    "%(n)d herinnering kon niet worden verstuurd.",
+                    "%(n)d herinneringen konden niet worden verstuurd.",
+                    failed,
+                )
+                % {"n": failed},
+                returncode=1,
+            )

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from mediatheek.core.errors import DomainError
 from mediatheek.operations import backup
@@ -22,4 +23,4 @@ class Command(BaseCommand):
             path = backup.backup(Path(options["file"]) if options["file"] else None)
         except DomainError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(str(path))
+        self.stdout.write(_("Backup gemaakt: %(path)s") % {"path": path})

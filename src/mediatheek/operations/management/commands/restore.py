@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from mediatheek.core.errors import DomainError
 from mediatheek.operations import backup
@@ -20,11 +21,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["noinput"]:
-            answer = input("De hele database wordt vervangen door de backup. Typ 'ja' om door te gaan: ")
-            if answer.strip().lower() != "ja":
-                raise CommandError("Afgebroken; er is niets veranderd.")
+            answer = input(_("De hele database wordt vervangen door de backup. Typ 'ja' om door te gaan: "))
+            if answer.strip().lower() != _("ja"):
+                raise CommandError(_("Afgebroken; er is niets veranderd."))
         try:
             backup.restore(Path(options["file"]))
         except DomainError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"restored {options['file']}")
+        self.stdout.write(_("Backup teruggezet: %(file)s") % {"file": options["file"]})

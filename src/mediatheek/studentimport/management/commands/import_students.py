@@ -12,11 +12,22 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from mediatheek.schools.models import School, normalise_school_code
 from mediatheek.studentimport import services
 from mediatheek.studentimport.plan import OUTCOMES
 
+# The plan's outcomes as the report names them.
+OUTCOME_WORDS = {
+    "new": _lazy("nieuw"),
+    "reactivated": _lazy("weer ingeschreven"),
+    "moved": _lazy("andere groep"),
+    "updated": _lazy("gewijzigd"),
+    "unchanged": _lazy("ongewijzigd"),
+    "deregistered": _lazy("uitgeschreven"),
+}
 EXIT_REFUSED = 2
 EXIT_GUARD = 3
 
@@ -42,7 +53,7 @@ class Command(BaseCommand):
         code = normalise_school_code(options["school"])
         school = School.objects.filter(code=code).first()
         if school is None:
-            raise CommandError(f"Unknown school: {code}")
+            raise CommandError(_("Onbekende school: %(code)s") % {"code": code})
         path = Path(options["file"])
         as_json = options["json"]
         try:
@@ -67,7 +78,7 @@ class Command(BaseCommand):
             self._report(blocked.plan.counts, errors, applied=False, as_json=as_json, error=str(blocked.message))
             if not as_json:
                 self.stderr.write(str(blocked.message))
-                self.stderr.write("Use --allow-mass-deregistration to apply it anyway.")
+                self.stderr.write(_("Gebruik --allow-mass-deregistration om de import toch uit te voeren."))
             raise SystemExit(EXIT_GUARD)
         self._report(run.counts, list(run.error_rows), applied=True, as_json=as_json)
 
@@ -90,11 +101,13 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(_payload(counts, errors, applied=applied, error=error), ensure_ascii=False))
             return
-        verb = "Applied" if applied else "Not applied (preview)"
-        summary = ", ".join(f"{outcome} {counts.get(outcome, 0)}" for outcome in OUTCOMES)
-        self.stdout.write(f"{verb}: {summary}, errors {len(errors)}")
+        verb = _("Uitgevoerd") if applied else _("Niet uitgevoerd (voorbeeld)")
+        summary = ", ".join(f"{OUTCOME_WORDS[outcome]} {counts.get(outcome, 0)}" for outcome in OUTCOMES)
+        self.stdout.write(
+            _("%(verb)s: %(summary)s, fouten %(errors)d") % {"verb": verb, "summary": summary, "errors": len(errors)}
+        )
         for item in errors:
-            self.stdout.write(f"  row {item['row']}: {item['message']}")
+            self.stdout.write("  " + _("regel %(row)s: %(message)s") % {"row": item["row"], "message": item["message"]})
 
 
 def _payload(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mediatheek.core.errors import DomainError
 from mediatheek.schools.models import School, normalise_school_code
@@ -13,7 +14,7 @@ from mediatheek.studentimport import services
 
 
 class Command(BaseCommand):
-    help = "Undo the last student import of a school (new students removed, all other changes restored)."
+    help = "Maak de laatste leerlingimport van een school ongedaan (nieuwe leerlingen weg, de rest hersteld)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--school", required=True, help="school code: BRIN + location number, e.g. 12AB00")
@@ -22,11 +23,16 @@ class Command(BaseCommand):
         code = normalise_school_code(options["school"])
         school = School.objects.filter(code=code).first()
         if school is None:
-            raise CommandError(f"Unknown school: {code}")
+            raise CommandError(_("Onbekende school: %(code)s") % {"code": code})
         try:
             run = services.undo_last_import(school=school, by=None)
         except DomainError as error:
             raise CommandError(str(error.message))
         self.stdout.write(
-            f"Undone: import of {run.filename} ({timezone.localtime(run.created_at):%Y-%m-%d %H:%M}) for {school.code}"
+            _("Ongedaan gemaakt: de import van %(file)s (%(when)s) voor %(code)s")
+            % {
+                "file": run.filename,
+                "when": f"{timezone.localtime(run.created_at):%d-%m-%Y %H:%M}",
+                "code": school.code,
+            }
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mediatheek.uploads.services import purge_orphans, purge_uploads
 
@@ -20,10 +22,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         removed = purge_uploads(dry_run=options["dry_run"])
-        verb = "would remove" if options["dry_run"] else "removed"
+        dry_run = options["dry_run"]
+        upload_line = _("zou verwijderen: %(school)s %(file)s") if dry_run else _("verwijderd: %(school)s %(file)s")
         for upload in removed:
-            self.stdout.write(f"{verb} upload {upload.pk}: {upload.school.code} {upload.filename}")
-        orphans = purge_orphans(dry_run=options["dry_run"])
+            self.stdout.write(upload_line % {"school": upload.school.code, "file": upload.filename})
+        orphans = purge_orphans(dry_run=dry_run)
+        orphan_line = _("zou verwijderen: los bestand %(file)s") if dry_run else _("verwijderd: los bestand %(file)s")
         for name in orphans:
-            self.stdout.write(f"{verb} orphaned file {name}")
-        self.stdout.write(f"{len(removed) + len(orphans)} file(s) {verb}.")
+            self.stdout.write(orphan_line % {"file": name})
+        # The count comes first: `mediatheek retention` reads it from this last line.
+        total = len(removed) + len(orphans)
+        if dry_run:
+            self.stdout.write(
+                ngettext("%(n)d bestand zou worden verwijderd.", "%(n)d bestanden zouden worden verwijderd.", total)
+                % {"n": total}
+            )
+        else:
+            self.stdout.write(
+                ngettext("%(n)d bestand verwijderd.", "%(n)d bestanden verwijderd.", total) % {"n": total}
+            )
