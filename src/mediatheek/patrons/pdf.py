@@ -50,7 +50,7 @@ class Fonts:
     bold: str
 
 
-def _fonts() -> Fonts:
+def pdf_fonts() -> Fonts:
     """A Unicode TrueType font (names like "Öztürk" or "Şahin" must print): DejaVu when the system has it, else
     reportlab's own Vera."""
     if "MediatheekSans" in pdfmetrics.getRegisteredFontNames():
@@ -67,7 +67,7 @@ def _fonts() -> Fonts:
     return Fonts("Helvetica", "Helvetica-Bold")
 
 
-def _fit(canvas: Canvas, text: str, font: str, size: float, width: float) -> tuple[str, float]:
+def fit_text(canvas: Canvas, text: str, font: str, size: float, width: float) -> tuple[str, float]:
     """Shrink the font (down to 60 %) and then cut the text so it fits `width`."""
     current = size
     while current > size * 0.6 and canvas.stringWidth(text, font, current) > width:
@@ -111,14 +111,14 @@ def _draw_card(canvas: Canvas, fonts: Fonts, x: float, y: float, school: School,
     canvas.setLineWidth(0.3)
     canvas.roundRect(x, y, CARD_WIDTH, CARD_HEIGHT, radius, stroke=1, fill=0)
     canvas.setFillColor(colors.white)
-    text, size = _fit(canvas, school.name, fonts.bold, 10, CARD_WIDTH - 2 * pad - 18 * mm)
+    text, size = fit_text(canvas, school.name, fonts.bold, 10, CARD_WIDTH - 2 * pad - 18 * mm)
     canvas.setFont(fonts.bold, size)
     canvas.drawString(x + pad, y + CARD_HEIGHT - 6.3 * mm, text)
     canvas.setFont(fonts.regular, 7)
     canvas.drawRightString(x + CARD_WIDTH - pad, y + CARD_HEIGHT - 6.3 * mm, _("Bibliotheekpas"))
     # Name and group.
     canvas.setFillColor(colors.black)
-    text, size = _fit(canvas, patron.full_name, fonts.bold, 12, CARD_WIDTH - 2 * pad)
+    text, size = fit_text(canvas, patron.full_name, fonts.bold, 12, CARD_WIDTH - 2 * pad)
     canvas.setFont(fonts.bold, size)
     canvas.drawString(x + pad, y + CARD_HEIGHT - band - 6.5 * mm, text)
     line = patron.group.name if patron.group else patron.get_kind_display()
@@ -137,7 +137,7 @@ def cards_pdf(school: School, patrons: Sequence[Patron]) -> bytes:
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(_("Bibliotheekpassen %(school)s") % {"school": school.name})
     canvas.setAuthor("Mediatheek")
-    fonts = _fonts()
+    fonts = pdf_fonts()
     page_width, page_height = A4
     left = (page_width - CARD_COLUMNS * CARD_WIDTH) / 2
     top = page_height - (page_height - CARD_ROWS * CARD_HEIGHT) / 2
@@ -181,7 +181,7 @@ def login_letters_pdf(school: School, logins: Sequence[PortalLogin], portal_url:
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(_("Inlogbrieven %(school)s") % {"school": school.name})
     canvas.setAuthor("Mediatheek")
-    fonts = _fonts()
+    fonts = pdf_fonts()
     page_width, page_height = A4
     x = 25 * mm
     width = page_width - 2 * x
@@ -254,7 +254,7 @@ def overdue_pdf(
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(_("Te laat %(school)s") % {"school": school.name})
     canvas.setAuthor("Mediatheek")
-    fonts = _fonts()
+    fonts = pdf_fonts()
     page_width, page_height = A4
     x = 20 * mm
     right = page_width - x
@@ -289,11 +289,11 @@ def overdue_pdf(
             canvas.setFont(fonts.regular, 10)
             patron = loan.patron
             if patron is not None and patron.pk != previous:
-                text, size = _fit(canvas, patron.sort_name, fonts.regular, 10, 50 * mm)
+                text, size = fit_text(canvas, patron.sort_name, fonts.regular, 10, 50 * mm)
                 canvas.setFont(fonts.regular, size)
                 canvas.drawString(columns[0], y, text)
                 previous = patron.pk
-            text, size = _fit(canvas, loan.copy.title.title, fonts.regular, 10, 60 * mm)
+            text, size = fit_text(canvas, loan.copy.title.title, fonts.regular, 10, 60 * mm)
             canvas.setFont(fonts.regular, size)
             canvas.drawString(columns[1], y, text)
             canvas.setFont(fonts.regular, 10)

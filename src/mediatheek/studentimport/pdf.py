@@ -14,7 +14,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from mediatheek.patrons.pdf import _fit, _fonts
+from mediatheek.patrons.pdf import fit_text, pdf_fonts
 
 if TYPE_CHECKING:
     from mediatheek.schools.models import School
@@ -30,7 +30,7 @@ def leaver_books_pdf(
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(_("Nog in te leveren %(school)s") % {"school": school.name})
     canvas.setAuthor("Mediatheek")
-    fonts = _fonts()
+    fonts = pdf_fonts()
     page_width, page_height = A4
     x = 20 * mm
     right = page_width - x
@@ -64,14 +64,14 @@ def leaver_books_pdf(
                 y = header(group)
                 previous = None
             if book.patron_id != previous:
-                text, size = _fit(canvas, book.pupil, fonts.regular, 10, 48 * mm)
+                text, size = fit_text(canvas, book.pupil, fonts.regular, 10, 48 * mm)
                 canvas.setFont(fonts.regular, size)
                 canvas.drawString(columns[0], y, text)
                 previous = book.patron_id
-            text, size = _fit(canvas, book.title, fonts.regular, 10, 66 * mm)
+            text, size = fit_text(canvas, book.title, fonts.regular, 10, 66 * mm)
             canvas.setFont(fonts.regular, size)
             canvas.drawString(columns[1], y, text)
-            text, size = _fit(canvas, book.barcode, fonts.regular, 10, 30 * mm)
+            text, size = fit_text(canvas, book.barcode, fonts.regular, 10, 30 * mm)
             canvas.setFont(fonts.regular, size)
             canvas.drawString(columns[2], y, text)
             canvas.setFont(fonts.regular, 10)
