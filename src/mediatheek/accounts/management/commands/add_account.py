@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import getpass
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mediatheek.accounts.management.commands._password_file import read_password_file
 from mediatheek.accounts.models import Role
 from mediatheek.accounts.services import create_account
 from mediatheek.core.errors import DomainError
@@ -47,14 +47,7 @@ class Command(BaseCommand):
 
     def _password(self, password_file: str) -> str:
         if password_file:
-            try:
-                lines = Path(password_file).read_text(encoding="utf-8").splitlines()
-            except OSError as error:
-                raise CommandError(f"Cannot read the password file: {error.strerror}")
-            password = lines[0].strip() if lines else ""
-            if not password:
-                raise CommandError("The password file is empty.")
-            return password
+            return read_password_file(password_file)
         try:
             first = getpass.getpass("Password: ")
             second = getpass.getpass("Password (again): ")
