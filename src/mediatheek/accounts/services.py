@@ -375,7 +375,7 @@ def deactivate_account(*, account: User, by: User | None, via: str = "") -> User
     ended = end_sessions(account)
     audit.record(
         audit.AuditEvent.Action.UPDATE,
-        actor=by or via,
+        actor=by or f"opdrachtregel ({via or 'onbekend'})",
         school=account.school,
         obj=account,
         summary=f"account {account.username} uitgezet",
@@ -395,7 +395,7 @@ def reactivate_account(*, account: User, by: User | None, via: str = "") -> User
     account.save(update_fields=["is_active"])
     audit.record(
         audit.AuditEvent.Action.UPDATE,
-        actor=by or via,
+        actor=by or f"opdrachtregel ({via or 'onbekend'})",
         school=account.school,
         obj=account,
         summary=f"account {account.username} weer aangezet",
@@ -412,16 +412,20 @@ def account_references(account: User) -> list[tuple[str, int]]:
     """
     from django.db import models
 
-    found: list[tuple[str, int]] = []
-    for relation in User._meta.related_objects:
-        if relation.many_to_many or relation.one_to_one or relation.on_delete is models.CASCADE:
+    found: dict[str, int] = {}  # by what it is: a loan lent and taken back by the account counts once per field
+    # Hidden relations too: the desk's loans point here with related_name="+".
+    for relation in User._meta.get_fields(include_hidden=True):
+        if not isinstance(relation, models.ForeignObjectRel) or not relation.one_to_many:
+            continue
+        if relation.on_delete is models.CASCADE:
             continue
         related = relation.related_model
         assert not isinstance(related, str)
         count = related._base_manager.filter(**{relation.field.name: account}).count()
         if count:
-            found.append((str(related._meta.verbose_name_plural), count))
-    return found
+            what = str(related._meta.verbose_name_plural)
+            found[what] = found.get(what, 0) + count
+    return list(found.items())
 
 
 @transaction.atomic
