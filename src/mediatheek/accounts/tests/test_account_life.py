@@ -12,9 +12,9 @@ from mediatheek.testing import factories as f
 
 
 def _session_of(user: User) -> str:
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.utils.module_loading import import_string
-    from django.conf import settings
 
     store: SessionBase = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
     store[SESSION_KEY] = str(user.pk)
@@ -63,8 +63,13 @@ def test_the_last_active_staff_account_cannot_be_switched_off(staff_user):
 def test_the_last_active_staff_account_keeps_its_role(staff_user, school_a):
     with pytest.raises(services.AccountRefused, match="laatste actieve account"):
         services.update_account(
-            account=staff_user, by=staff_user, role=Role.SCHOOL_ADMIN, school=school_a,
-            first_name="", last_name="", email="",
+            account=staff_user,
+            by=staff_user,
+            role=Role.SCHOOL_ADMIN,
+            school=school_a,
+            first_name="",
+            last_name="",
+            email="",
         )
 
 
@@ -93,8 +98,13 @@ def test_volunteer_manages_nothing(volunteer_a, uploader_a):
 @pytest.mark.django_db
 def test_edit_changes_name_and_email_and_is_audited(admin_a, volunteer_a):
     services.update_account(
-        account=volunteer_a, by=admin_a, role=Role.VOLUNTEER, school=None,
-        first_name="Els", last_name="de Boer", email="els@example.nl",
+        account=volunteer_a,
+        by=admin_a,
+        role=Role.VOLUNTEER,
+        school=None,
+        first_name="Els",
+        last_name="de Boer",
+        email="els@example.nl",
     )
     volunteer_a.refresh_from_db()
     assert (volunteer_a.first_name, volunteer_a.last_name, volunteer_a.email) == ("Els", "de Boer", "els@example.nl")
@@ -125,8 +135,13 @@ def test_school_admin_cannot_move_an_account_to_another_school(admin_a, voluntee
 def test_a_digits_login_cannot_become_a_client_login(staff_user, uploader_a):
     with pytest.raises(services.LoginReserved):
         services.update_account(
-            account=uploader_a, by=staff_user, role=Role.VOLUNTEER, school=uploader_a.school,
-            first_name="", last_name="", email="",
+            account=uploader_a,
+            by=staff_user,
+            role=Role.VOLUNTEER,
+            school=uploader_a.school,
+            first_name="",
+            last_name="",
+            email="",
         )
 
 
@@ -134,8 +149,13 @@ def test_a_digits_login_cannot_become_a_client_login(staff_user, uploader_a):
 def test_changing_the_role_ends_the_sessions(staff_user, volunteer_a):
     _session_of(volunteer_a)
     services.update_account(
-        account=volunteer_a, by=staff_user, role=Role.SCHOOL_ADMIN, school=volunteer_a.school,
-        first_name="", last_name="", email="",
+        account=volunteer_a,
+        by=staff_user,
+        role=Role.SCHOOL_ADMIN,
+        school=volunteer_a.school,
+        first_name="",
+        last_name="",
+        email="",
     )
     assert not LoginSession.objects.filter(user_id=volunteer_a.pk).exists()
 

@@ -70,6 +70,9 @@
   }
   function keepAlive() {
     var body = new FormData(stayForm);
+    if (stay.disabled) { return; }
+    // The user is here: no log-out while the answer is on its way.
+    if (timer) { window.clearTimeout(timer); timer = null; }
     stay.disabled = true;
     window.fetch(stayForm.action, { method: 'POST', body: body, credentials: 'same-origin',
                                     headers: { 'Accept': 'application/json' } })
@@ -81,12 +84,13 @@
         stay.disabled = false;
         if (data) { close(); extend(now() + data.seconds_left * 1000, false); }
       })
-      .catch(function () { stay.disabled = false; });
+      .catch(function () { stay.disabled = false; schedule(); });
   }
 
   stayForm.addEventListener('submit', function (event) { event.preventDefault(); keepAlive(); });
-  dialog.addEventListener('keydown', function (event) {
-    // Escape means "I am here" too; Tab stays on the one button of the dialog.
+  document.addEventListener('keydown', function (event) {
+    // While the warning is open, Escape means "I am here" too, and Tab stays on its one button.
+    if (dialog.hidden) { return; }
     if (event.key === 'Escape') { event.preventDefault(); keepAlive(); }
     if (event.key === 'Tab') { event.preventDefault(); stay.focus(); }
   });
