@@ -50,9 +50,9 @@ def _show_password_once(request: ClientRequest, account: User, password: str) ->
 
 def _shown_password(request: ClientRequest) -> ShownPassword | None:
     shown = request.session.pop(SHOWN_PASSWORD_KEY, None)
-    if not isinstance(shown, dict):
+    if not isinstance(shown, dict) or not isinstance(shown.get("pk"), int):
         return None
-    account = managed_accounts(request.user).filter(pk=shown.get("pk")).first()
+    account = managed_accounts(request.user).filter(pk=shown["pk"]).first()
     if account is None:
         return None
     return ShownPassword(account=account, password=str(shown.get("password", "")), place=login_place(account))
