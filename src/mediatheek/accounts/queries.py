@@ -77,6 +77,23 @@ def login_place(account: User) -> LoginPlace:
 
 
 @dataclass(frozen=True)
+class ShownPassword:
+    """A generated password, shown once: whose it is and where they log in with it."""
+
+    account: User
+    password: str
+    place: LoginPlace
+
+
+def shown_password(viewer: User, account_pk: int, password: str) -> ShownPassword | None:
+    """The shown-once password of an account `viewer` manages (None when it is not, or no longer, theirs)."""
+    account = managed_accounts(viewer).filter(pk=account_pk).first()
+    if account is None:
+        return None
+    return ShownPassword(account=account, password=password, place=login_place(account))
+
+
+@dataclass(frozen=True)
 class StaffSecondFactor:
     account: User
     has_device: bool  # a confirmed authenticator app

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,11 +11,12 @@ from mediatheek.accounts import services
 from mediatheek.accounts.forms import AccountEditForm, AccountForm
 from mediatheek.accounts.models import User
 from mediatheek.accounts.queries import (
-    LoginPlace,
+    ShownPassword,
     account_rows,
     login_place,
     managed_accounts,
     open_sessions,
+    shown_password,
 )
 from mediatheek.accounts.services import (
     LoginReserved,
@@ -34,15 +33,6 @@ from mediatheek.web.requests import ClientRequest
 SHOWN_PASSWORD_KEY = "client_shown_password"  # noqa: S105 - a session key, not a password
 
 
-@dataclass(frozen=True)
-class ShownPassword:
-    """A generated password, shown once: whose it is and where they log in with it."""
-
-    account: User
-    password: str
-    place: LoginPlace
-
-
 def _show_password_once(request: ClientRequest, account: User, password: str) -> None:
     # Shown once, on the next page, then gone from the session.
     request.session[SHOWN_PASSWORD_KEY] = {"pk": account.pk, "password": password}
@@ -52,10 +42,7 @@ def _shown_password(request: ClientRequest) -> ShownPassword | None:
     shown = request.session.pop(SHOWN_PASSWORD_KEY, None)
     if not isinstance(shown, dict) or not isinstance(shown.get("pk"), int):
         return None
-    account = managed_accounts(request.user).filter(pk=shown["pk"]).first()
-    if account is None:
-        return None
-    return ShownPassword(account=account, password=str(shown.get("password", "")), place=login_place(account))
+    return shown_password(request.user, shown["pk"], str(shown.get("password", "")))
 
 
 @managers
