@@ -40,6 +40,7 @@ def test_a_switched_off_volunteer_cannot_log_in_and_can_again_when_switched_on(
     expect(page.get_by_role("columnheader", name="Laatst ingelogd")).to_be_visible()
     page.get_by_role("link", name="Wijzigen balie-els").click()
     page.wait_for_url("**/accounts/*/")
+    screenshot(page, "account-wijzigen")
     page.get_by_role("link", name="Uitzetten").click()
     expect(page.get_by_role("heading", name="Els de Boer uitzetten?")).to_be_visible()
     screenshot(page, "uitzetten-vraag")
