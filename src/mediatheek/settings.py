@@ -188,7 +188,12 @@ AXES_VERBOSE = False
 
 SESSION_ENGINE = "mediatheek.accounts.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a school day
+# Shared PCs (desk, classroom): a login, staff or portal, ends when the browser closes. The session's row still
+# expires after SESSION_COOKIE_AGE (accounts.sessions.LoginSession); MEDIATHEEK_SESSION_EXPIRE_AT_BROWSER_CLOSE=false
+# keeps the cookie for that long instead, for a library that prefers it.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("MEDIATHEEK_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 # Logged out after this long without a request (idle) and this long after login (absolute), in seconds.
+# The client warns a minute before the idle log-out, with "Blijf ingelogd" (client/static/client/idle.js).
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(60 * 60)))
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(60 * 60 * 10)))
 # Second factor (TOTP app) for library staff: the name the authenticator app shows.

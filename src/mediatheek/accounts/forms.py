@@ -140,6 +140,24 @@ class AccountForm(forms.Form):
         return data
 
 
+class AccountEditForm(AccountForm):
+    """An existing login's role, school, name and e-mail (the login itself stays: it is on letters and cards)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["login"]
+
+    @staticmethod
+    def initial_for(account: User) -> dict[str, Any]:
+        return {
+            "role": account.role,
+            "school": account.school_id,
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "email": account.email,
+        }
+
+
 class TokenForm(forms.Form):
     """The six digits of the authenticator app (the second factor)."""
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from mediatheek.accounts.models import LoginSession, Role, User
+from mediatheek.accounts.models import CLIENT_ROLES, LoginSession, Role, User
 from mediatheek.accounts.passwords import generate_password
 from mediatheek.core import audit
 from mediatheek.core.errors import DomainError
@@ -247,5 +247,291 @@ def log_in(*, request: HttpRequest, user: User) -> None:
         school=user.school,
         obj=user,
         summary="ingelogd in de client" if user.uses_client else "ingelogd op het portaal",
+        request=request,
+    )
+
+
+# --- Accounts over their life: edit, switch off and on, delete, recover ---------------------------------------------
+
+
+class AccountRefused(DomainError):
+    """A change to an account that its editor may not make, or that would lock the library out."""
+
+
+class AccountInUse(DomainError):
+    """The account's work is on record (loans, imports, the audit log): it can be switched off, not deleted."""
+
+
+def may_manage(by: User, account: User) -> bool:
+    """Whether `by` may edit, reset, switch off or delete `account`.
+
+    Library staff manage every client and upload login; a school's admin the kinds it makes (volunteers, the upload
+    login) of its own school, never library staff, another admin or another school's accounts.
+    """
+    if account.role == Role.PATRON:
+        return False
+    if by.is_library_staff:
+        return True
+    return by.is_school_admin and account.school_id == by.school_id and account.role in SCHOOL_ADMIN_MAKES
+
+
+def _require_may_manage(by: User, account: User) -> None:
+    if not may_manage(by, account):
+        raise AccountRefused(_("Dit account mag je niet wijzigen."))
+
+
+def _is_last_active_staff(account: User) -> bool:
+    return (
+        account.is_library_staff
+        and account.is_active
+        and not User.objects.filter(role=Role.STAFF, is_active=True).exclude(pk=account.pk).exists()
+    )
+
+
+def locking_out_refusal(account: User, *, by: User | None, deleting: bool) -> str | None:
+    """Why `by` may not switch off (or delete) `account`, or None: nobody switches off or deletes their own
+    account, nor the last active account of the library (then nobody could manage the installation)."""
+    if by is not None and by.pk == account.pk:
+        if deleting:
+            return _("Je kunt je eigen account niet verwijderen.")
+        return _("Je kunt je eigen account niet uitzetten.")
+    if _is_last_active_staff(account):
+        message = (
+            _("%(login)s is het laatste actieve account van de bibliotheek en kan niet worden verwijderd.")
+            if deleting
+            else _("%(login)s is het laatste actieve account van de bibliotheek en kan niet uit.")
+        )
+        return (message % {"login": account.username}) + " " + _("Maak eerst een ander bibliotheekaccount.")
+    return None
+
+
+def _refuse_locking_out(account: User, *, by: User | None, deleting: bool) -> None:
+    refusal = locking_out_refusal(account, by=by, deleting=deleting)
+    if refusal:
+        raise AccountRefused(refusal)
+
+
+@transaction.atomic
+def update_account(
+    *,
+    account: User,
+    by: User,
+    role: str,
+    school: School | None,
+    first_name: str,
+    last_name: str,
+    email: str,
+) -> User:
+    """Change an account's name, role, school and e-mail, within what `by` may make.
+
+    A school admin's accounts stay in its own school. When the role or school changes, the account's sessions end
+    (it logs in again, where its new role logs in).
+    """
+    _require_may_manage(by, account)
+    if role not in roles_made_by(by):
+        raise AccountRefused(_("Dit soort account mag je niet maken."))
+    fixed = school_of_new_accounts(by)
+    if fixed is not None:
+        school = fixed
+    if role == Role.STAFF:
+        school = None
+    elif school is None:
+        raise DomainError(_("Dit soort account hoort bij één school; geef de school op."))
+    if role != account.role:
+        if account.is_library_staff and _is_last_active_staff(account):
+            raise AccountRefused(
+                _("%(login)s is het laatste actieve account van de bibliotheek en blijft bibliotheekmedewerker.")
+                % {"login": account.username}
+            )
+        check_login_not_reserved(account.username, role=role)
+    changed = [
+        name
+        for name, old, new in (
+            ("role", account.role, role),
+            ("school", account.school_id, school.pk if school else None),
+            ("first_name", account.first_name, first_name),
+            ("last_name", account.last_name, last_name),
+            ("email", account.email, email),
+        )
+        if old != new
+    ]
+    if not changed:
+        return account
+    moved = "role" in changed or "school" in changed
+    account.role, account.school = role, school
+    account.first_name, account.last_name, account.email = first_name, last_name, email
+    if role != Role.STAFF:
+        account.may_import_students = False
+    account.save()
+    if moved and account.pk != by.pk:
+        end_sessions(account)
+    audit.record(
+        audit.AuditEvent.Action.UPDATE,
+        actor=by,
+        school=school or by.school,
+        obj=account,
+        summary=f"account {account.username} gewijzigd: {', '.join(changed)}",
+        changed=changed,
+    )
+    return account
+
+
+@transaction.atomic
+def deactivate_account(*, account: User, by: User | None, via: str = "") -> User:
+    """Switch an account off: it can no longer log in (client or portal) and its sessions end now; its history
+    stays. `by` None is the command line (`via` names the command for the audit log)."""
+    if by is not None:
+        _require_may_manage(by, account)
+    if not account.is_active:
+        raise AccountRefused(_("%(login)s staat al uit.") % {"login": account.username})
+    _refuse_locking_out(account, by=by, deleting=False)
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+    ended = end_sessions(account)
+    audit.record(
+        audit.AuditEvent.Action.UPDATE,
+        actor=by or f"opdrachtregel ({via or 'onbekend'})",
+        school=account.school,
+        obj=account,
+        summary=f"account {account.username} uitgezet",
+        sessions_ended=ended,
+    )
+    return account
+
+
+@transaction.atomic
+def reactivate_account(*, account: User, by: User | None, via: str = "") -> User:
+    """Switch an account back on: it logs in again with the password it had."""
+    if by is not None:
+        _require_may_manage(by, account)
+    if account.is_active:
+        raise AccountRefused(_("%(login)s staat al aan.") % {"login": account.username})
+    account.is_active = True
+    account.save(update_fields=["is_active"])
+    audit.record(
+        audit.AuditEvent.Action.UPDATE,
+        actor=by or f"opdrachtregel ({via or 'onbekend'})",
+        school=account.school,
+        obj=account,
+        summary=f"account {account.username} weer aangezet",
+    )
+    return account
+
+
+def account_references(account: User) -> list[tuple[str, int]]:
+    """What on record refers to the account (its loans at the desk, imports, uploads, audit events, ...), as
+    (what, how many). Read from the model relations, so a model added later with a link to accounts is counted too.
+
+    Relations that belong to the account itself and go with it (its authenticator app, its sessions) are not
+    references: they cascade.
+    """
+    from django.db import models
+
+    found: dict[str, int] = {}  # by what it is: a loan lent and taken back by the account counts once per field
+    # Hidden relations too: the desk's loans point here with related_name="+".
+    for relation in User._meta.get_fields(include_hidden=True):
+        if not isinstance(relation, models.ForeignObjectRel) or not relation.one_to_many:
+            continue
+        if relation.on_delete is models.CASCADE:
+            continue
+        related = relation.related_model
+        assert not isinstance(related, str)
+        count = related._base_manager.filter(**{relation.field.name: account}).count()
+        if count:
+            what = str(related._meta.verbose_name_plural)
+            found[what] = found.get(what, 0) + count
+    return list(found.items())
+
+
+@transaction.atomic
+def delete_account(*, account: User, by: User) -> None:
+    """Delete an account that nothing on record refers to; otherwise say why and that it can be switched off."""
+    _require_may_manage(by, account)
+    _refuse_locking_out(account, by=by, deleting=True)
+    references = account_references(account)
+    if references:
+        listed = ", ".join(f"{what}: {count}" for what, count in references)
+        raise AccountInUse(
+            _(
+                "%(login)s kan niet worden verwijderd: er staat werk van dit account in de administratie "
+                "(%(references)s). Zet het account uit; de geschiedenis blijft dan bewaard."
+            )
+            % {"login": account.username, "references": listed}
+        )
+    login, role, school = account.username, account.role, account.school
+    end_sessions(account)
+    account.delete()
+    audit.record(
+        audit.AuditEvent.Action.DELETE,
+        actor=by,
+        school=school,
+        summary=f"account {login} ({role}) verwijderd",
+        login=login,
+    )
+
+
+@transaction.atomic
+def recover_account(*, login: str, password: str | None = None, via: str = "recover_account") -> tuple[User, str]:
+    """The way back in when nobody can log in (the last library account's password or phone lost).
+
+    Sets a new password (generated unless given; a generated one must be changed at the next login), removes the
+    account's authenticator app (it sets one up again at the next login if it must use one), switches the account
+    back on, ends its sessions and lifts a login lockout. Audited as done from the command line.
+    Returns the account and the password.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    account = User.objects.filter(username__iexact=login.strip()).exclude(role=Role.PATRON).first()
+    if account is None:
+        raise DomainError(_("Er is geen account %(login)s.") % {"login": login})
+    generated = password is None
+    if password is None:
+        password = generate_password()
+    try:
+        validate_password(password, account)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from error
+    account.set_password(password)
+    account.must_change_password = generated
+    account.is_active = True
+    account.save(update_fields=["password", "must_change_password", "is_active"])
+    devices, _detail = TOTPDevice.objects.filter(user=account).delete()
+    end_sessions(account)
+    _lift_lockout(account.username)
+    audit.record(
+        audit.AuditEvent.Action.UPDATE,
+        actor=f"opdrachtregel ({via})",
+        school=account.school,
+        obj=account,
+        summary=f"account {account.username} hersteld vanaf de opdrachtregel: nieuw wachtwoord"
+        + (", authenticator-app verwijderd" if devices else ""),
+        via="command line",
+    )
+    return account, password
+
+
+def _lift_lockout(login: str) -> None:
+    """Forget the failed logins django-axes holds against `login`, so the recovered account can log in now."""
+    from axes.utils import reset
+
+    reset(username=login)
+
+
+def record_login_letter(*, account: User, password: str, by: User, request: HttpRequest | None = None) -> None:
+    """Check that a login letter may be printed with `password` and write it in the audit log.
+
+    Only a portal login's generated password that has not been changed yet (the one shown once) goes on a letter:
+    the letter is made from what the page that showed it posts back, and nothing else is kept to print it later.
+    """
+    if account.role in CLIENT_ROLES or account.school is None:
+        raise DomainError(_("Alleen voor een login van het portaal is er een inlogbrief."))
+    if not (account.must_change_password and account.check_password(password)):
+        raise DomainError(_("Deze inlogbrief kan niet meer worden gemaakt: maak een nieuw wachtwoord."))
+    audit.record(
+        audit.AuditEvent.Action.PRINT,
+        actor=by,
+        school=account.school,
+        obj=account,
+        summary=f"inlogbrief van {account.username}",
         request=request,
     )

@@ -32,3 +32,46 @@ class SessionStore(db.SessionStore):
             self._session_key = None
             return None
         return model(session_key=key, session_data=row[0])
+
+
+# --- The idle time-out, as the browser's warning needs it ------------------------------------------------------------
+# `core.middleware.SessionTimeoutMiddleware` logs a session out after SESSION_IDLE_TIMEOUT seconds without a request;
+# it keeps the time of the last request in the session (updated at most once a minute). These read and refresh it.
+
+
+def idle_timeout() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "SESSION_IDLE_TIMEOUT", 3600))
+
+
+def idle_seconds_left(session: Any, *, now: float | None = None) -> int:
+    """Seconds until the middleware logs this session out for being idle (the full time-out for a fresh one)."""
+    import time
+
+    from mediatheek.core.middleware import SESSION_SEEN_KEY
+
+    seen = session.get(SESSION_SEEN_KEY)
+    timeout = idle_timeout()
+    if not isinstance(seen, int):
+        return timeout
+    current = time.time() if now is None else now
+    return max(0, min(timeout, int(seen + timeout - current)))
+
+
+def keep_alive(session: Any) -> int:
+    """The user is still there ("Blijf ingelogd"): the idle time starts again now. Returns the seconds left."""
+    import time
+
+    from mediatheek.core.middleware import SESSION_SEEN_KEY
+
+    session[SESSION_SEEN_KEY] = int(time.time())
+    return idle_timeout()
+
+
+# The warning comes this long before the idle log-out (at most half the time-out, for a short one).
+IDLE_WARNING_SECONDS = 60
+
+
+def idle_warning_seconds() -> int:
+    return max(1, min(IDLE_WARNING_SECONDS, idle_timeout() // 2))

@@ -175,6 +175,56 @@ def _paragraphs(canvas: Canvas, fonts: Fonts, x: float, y: float, width: float, 
     return y
 
 
+def _login_letter_page(
+    canvas: Canvas,
+    fonts: Fonts,
+    *,
+    school: School,
+    addressee: str,
+    intro: str,
+    rows: Sequence[tuple[str, str, bool]],
+    steps: str,
+) -> None:
+    """One A4 letter: heading, school, to whom, an introduction, the login in a box (label, value, large?), how."""
+    page_width, page_height = A4
+    x = 25 * mm
+    width = page_width - 2 * x
+    y = page_height - 30 * mm
+    canvas.setFillColor(BRAND)
+    canvas.setFont(fonts.bold, 18)
+    canvas.drawString(x, y, _("Mijn Bibliotheek"))
+    canvas.setFillColor(colors.black)
+    canvas.setFont(fonts.regular, 11)
+    y -= 8 * mm
+    canvas.drawString(x, y, school.name)
+    y -= 14 * mm
+    canvas.setFont(fonts.bold, 12)
+    canvas.drawString(x, y, addressee)
+    y -= 10 * mm
+    y = _paragraphs(canvas, fonts, x, y, width, intro)
+    y -= 6 * mm
+    box_height = (len(rows) + 0.7) * 11 * mm
+    canvas.setStrokeColor(BRAND)
+    canvas.setLineWidth(1)
+    canvas.roundRect(x, y - box_height, width, box_height, 3 * mm, stroke=1, fill=0)
+    label_x, value_x = x + 6 * mm, x + 42 * mm
+    row_y = y - 11 * mm
+    for label, value, large in rows:
+        canvas.setFont(fonts.regular, 11)
+        canvas.drawString(label_x, row_y, label)
+        canvas.setFont(fonts.bold if large else fonts.regular, 16 if large else 12)
+        canvas.drawString(value_x, row_y, value)
+        row_y -= 11 * mm
+    y -= box_height + 10 * mm
+    _paragraphs(canvas, fonts, x, y, width, steps)
+    canvas.setFont(fonts.regular, 8)
+    canvas.setFillColor(colors.HexColor("#555555"))
+    printed = formats.date_format(timezone.localdate(), "j F Y")
+    canvas.drawString(x, 15 * mm, _("Afgedrukt op %(date)s") % {"date": printed})
+    canvas.setFillColor(colors.black)
+    canvas.showPage()
+
+
 def login_letters_pdf(school: School, logins: Sequence[PortalLogin], portal_url: str) -> bytes:
     """One A4 letter per pupil: the portal address, Pasnummer and Wachtwoord, to take home."""
     buffer = io.BytesIO()
@@ -182,65 +232,64 @@ def login_letters_pdf(school: School, logins: Sequence[PortalLogin], portal_url:
     canvas.setTitle(_("Inlogbrieven %(school)s") % {"school": school.name})
     canvas.setAuthor("Mediatheek")
     fonts = pdf_fonts()
-    page_width, page_height = A4
-    x = 25 * mm
-    width = page_width - 2 * x
+    _page_width, page_height = A4
+    intro = _(
+        "Met deze gegevens log je in op de website van de mediatheek. Daar zie je welke boeken je hebt "
+        "geleend, kun je boeken zoeken en reserveren en houd je je leeslog bij.\n"
+        "Bewaar deze brief goed en geef je wachtwoord aan niemand anders."
+    )
+    steps = _(
+        "Zo log je in: ga naar de website, klik op Mijn Bibliotheek, vul je Pasnummer en je Wachtwoord in "
+        "en klik op Inloggen."
+    )
+    if school.pupils_must_change_password:
+        steps += "\n" + _("De eerste keer kies je zelf een nieuw wachtwoord. Onthoud dat goed!")
     for login in logins:
         patron = login.patron
-        y = page_height - 30 * mm
-        canvas.setFillColor(BRAND)
-        canvas.setFont(fonts.bold, 18)
-        canvas.drawString(x, y, _("Mijn Bibliotheek"))
-        canvas.setFillColor(colors.black)
-        canvas.setFont(fonts.regular, 11)
-        y -= 8 * mm
-        canvas.drawString(x, y, school.name)
-        y -= 14 * mm
-        canvas.setFont(fonts.bold, 12)
-        canvas.drawString(x, y, patron.full_name + (f" — {patron.group.name}" if patron.group else ""))
-        y -= 10 * mm
-        intro = _(
-            "Met deze gegevens log je in op de website van de mediatheek. Daar zie je welke boeken je hebt "
-            "geleend, kun je boeken zoeken en reserveren en houd je je leeslog bij.\n"
-            "Bewaar deze brief goed en geef je wachtwoord aan niemand anders."
+        _login_letter_page(
+            canvas,
+            fonts,
+            school=school,
+            addressee=patron.full_name + (f" — {patron.group.name}" if patron.group else ""),
+            intro=intro,
+            rows=[
+                (_("Website"), portal_url, False),
+                ("Pasnummer", login.username, True),
+                ("Wachtwoord", login.password, True),
+            ],
+            steps=steps,
         )
-        y = _paragraphs(canvas, fonts, x, y, width, intro)
-        y -= 6 * mm
-        box_height = 40 * mm
-        canvas.setStrokeColor(BRAND)
-        canvas.setLineWidth(1)
-        canvas.roundRect(x, y - box_height, width, box_height, 3 * mm, stroke=1, fill=0)
-        label_x, value_x = x + 6 * mm, x + 42 * mm
-        rows = [
-            (_("Website"), portal_url, fonts.regular, 12),
-            ("Pasnummer", login.username, fonts.bold, 16),
-            ("Wachtwoord", login.password, fonts.bold, 16),
-        ]
-        row_y = y - 11 * mm
-        for label, value, font, size in rows:
-            canvas.setFont(fonts.regular, 11)
-            canvas.drawString(label_x, row_y, label)
-            canvas.setFont(font, size)
-            canvas.drawString(value_x, row_y, value)
-            row_y -= 11 * mm
-        y -= box_height + 10 * mm
-        steps = _(
-            "Zo log je in: ga naar de website, klik op Mijn Bibliotheek, vul je Pasnummer en je Wachtwoord in "
-            "en klik op Inloggen."
-        )
-        if school.pupils_must_change_password:
-            steps += "\n" + _("De eerste keer kies je zelf een nieuw wachtwoord. Onthoud dat goed!")
-        _paragraphs(canvas, fonts, x, y, width, steps)
-        canvas.setFont(fonts.regular, 8)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        printed = formats.date_format(timezone.localdate(), "j F Y")
-        canvas.drawString(x, 15 * mm, _("Afgedrukt op %(date)s") % {"date": printed})
-        canvas.setFillColor(colors.black)
-        canvas.showPage()
     if not logins:
         canvas.setFont(fonts.regular, 12)
-        canvas.drawString(x, page_height - 30 * mm, _("Geen leerlingen in deze groep."))
+        canvas.drawString(25 * mm, page_height - 30 * mm, _("Geen leerlingen in deze groep."))
         canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def upload_login_letter_pdf(school: School, *, addressee: str, login: str, password: str, portal_url: str) -> bytes:
+    """The letter for a school's upload login: where and how the school sends its student file."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setTitle(_("Uploadaccount %(school)s") % {"school": school.name})
+    canvas.setAuthor("Mediatheek")
+    _login_letter_page(
+        canvas,
+        pdf_fonts(),
+        school=school,
+        addressee=addressee,
+        intro=_(
+            "Met deze gegevens stuurt de school haar leerlingbestand naar de mediatheek, elk schooljaar en "
+            "wanneer er veel verandert.\nBewaar deze brief goed en geef het wachtwoord alleen aan wie het "
+            "leerlingbestand verstuurt."
+        ),
+        rows=[(_("Website"), portal_url, False), ("Pasnummer", login, True), ("Wachtwoord", password, True)],
+        steps=_(
+            "Zo stuurt u het bestand: ga naar de website, klik op Mijn Bibliotheek, vul Pasnummer en Wachtwoord in "
+            "en klik op Inloggen. Kies Upload leerlingbestand, klik op Bestand kiezen, kies het bestand en klik op "
+            "Verstuur. U ziet dan Upload geslaagd.\nDe eerste keer kiest u zelf een nieuw wachtwoord."
+        ),
+    )
     canvas.save()
     return buffer.getvalue()
 

@@ -93,7 +93,11 @@ def populate(school: Any, marker: str, *, content: str = "", title_marker: str =
     data.add("wish", f.WishListItemFactory(school=school, patron=patron, title=other_title))
 
     data.add("barcode_series", f.BarcodeSeriesFactory(school=school, prefix=marker[:16], width=6, next_number=17))
-    stocktake = data.add("stocktake", f.StocktakeFactory(school=school, shelf=f"Kast {marker}"))
+    # Started by the school's admin: an account with history, which can be switched off but not deleted (a walk
+    # that deletes it would leave its role nobody to log in as).
+    stocktake = data.add(
+        "stocktake", f.StocktakeFactory(school=school, shelf=f"Kast {marker}", started_by=data.first("school_admin"))
+    )
     f.StocktakeScanFactory(stocktake=stocktake, barcode=copies[2].barcode, copy=copies[2])
 
     data.add(

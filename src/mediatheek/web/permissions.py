@@ -71,6 +71,7 @@ VOLUNTEER_ACTIONS = frozenset(
         "client:password_change",  # their own account
         "client:otp_verify",
         "client:otp_setup",
+        "client:session_keep_alive",  # "Blijf ingelogd" in the idle warning
     }
 )
 # Pages a volunteer may read (GET only): the desk's screens and the look-ups the desk needs.

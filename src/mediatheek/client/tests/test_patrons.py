@@ -190,10 +190,34 @@ def test_deregister_and_reactivate_from_the_patron_page(client, admin_a, school_
 
 
 @pytest.mark.django_db
-def test_deregister_needs_post(client, admin_a, school_a):
+def test_deregister_asks_first_and_a_get_changes_nothing(client, admin_a, school_a):
+    patron = PatronFactory(school=school_a, first_name="Sanne", name_prefix="de", last_name="Vries")
+    client.force_login(admin_a)
+    response = client.get(reverse("client:patron_deregister", args=[patron.pk]))
+    patron.refresh_from_db()
+    assert response.status_code == 200 and patron.is_active
+    assert "Sanne de Vries uitschrijven?" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_deregister_confirmation_says_how_many_books_stay_out(client, admin_a, school_a):
+    patron = PatronFactory(school=school_a, first_name="Sanne", name_prefix="de", last_name="Vries")
+    LoanFactory(patron=patron, copy=CopyFactory(school=school_a))
+    LoanFactory(patron=patron, copy=CopyFactory(school=school_a))
+    client.force_login(admin_a)
+    body = client.get(reverse("client:patron_deregister", args=[patron.pk])).content.decode()
+    assert "Sanne de Vries heeft nog 2 boeken." in body
+    assert "Uitschrijven laat die uitleningen open staan" in body
+    assert "Toch uitschrijven" in body
+
+
+@pytest.mark.django_db
+def test_patron_page_links_to_the_deregister_question_not_a_one_click_form(client, admin_a, school_a):
     patron = PatronFactory(school=school_a)
     client.force_login(admin_a)
-    assert client.get(reverse("client:patron_deregister", args=[patron.pk])).status_code == 405
+    body = client.get(reverse("client:patron_detail", args=[patron.pk])).content.decode()
+    url = reverse("client:patron_deregister", args=[patron.pk])
+    assert f'href="{url}"' in body and f'action="{url}"' not in body
 
 
 @pytest.mark.django_db

@@ -30,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("beveiliging/", include("mediatheek.client.urls.beveiliging")),
     path("auditlog/", include("mediatheek.client.urls.auditlog")),
     path("reserveringen/", include("mediatheek.client.urls.reserveringen")),
+    path("sessie/", include("mediatheek.client.urls.sessie")),
 ]
 
 # The benchmarks' floor (bench/circulation.py): only when MEDIATHEEK_BENCH is on, never in a normal install.

@@ -135,10 +135,13 @@ def _initial_of(patron: Patron) -> dict[str, object]:
     return initial
 
 
-@require_POST
 @managers
 def patron_deregister(request: ClientRequest, pk: int) -> HttpResponse:
-    patron = get_object_or_404(Patron.objects.for_school(request.school), pk=pk)
+    """GET asks first, saying what happens to the books the patron still has; POST deregisters."""
+    patron = get_object_or_404(Patron.objects.for_school(request.school).select_related("group"), pk=pk)
+    if request.method != "POST":
+        context = {"patron": patron, "circulation": circulation_queries.patron_circulation(patron)}
+        return render(request, "client/patrons/confirm_deregister.html", context)
     try:
         services.deregister(patron=patron, by=request.user)
     except DomainError as error:

@@ -32,6 +32,7 @@ VOLUNTEER_POSTS = {
     "client:password_change",
     "client:otp_verify",
     "client:otp_setup",
+    "client:session_keep_alive",  # "Blijf ingelogd": refreshes the volunteer's own session, changes no data
 }
 # What a volunteer may read: the desk's screens and the look-ups the desk needs.
 VOLUNTEER_PAGES = {

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import getpass
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from mediatheek.accounts.management.commands._password_file import read_password_file
 from mediatheek.accounts.models import Role
 from mediatheek.accounts.services import create_account
 from mediatheek.core.errors import DomainError
@@ -54,14 +54,7 @@ class Command(BaseCommand):
 
     def _password(self, password_file: str) -> str:
         if password_file:
-            try:
-                lines = Path(password_file).read_text(encoding="utf-8").splitlines()
-            except OSError as error:
-                raise CommandError(_("Het wachtwoordbestand is niet te lezen: %(error)s") % {"error": error.strerror})
-            password = lines[0].strip() if lines else ""
-            if not password:
-                raise CommandError(_("Het wachtwoordbestand is leeg."))
-            return password
+            return read_password_file(password_file)
         try:
             first = getpass.getpass(_("Wachtwoord: "))
             second = getpass.getpass(_("Wachtwoord (nogmaals): "))
