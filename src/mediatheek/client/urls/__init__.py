@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tweestaps/", include("mediatheek.client.urls.tweestaps")),
     path("beveiliging/", include("mediatheek.client.urls.beveiliging")),
     path("auditlog/", include("mediatheek.client.urls.auditlog")),
+    path("wachtwoord-vergeten/", include("mediatheek.client.urls.wachtwoord_vergeten")),
 ]
 
 # The benchmarks' floor (bench/circulation.py): only when MEDIATHEEK_BENCH is on, never in a normal install.
