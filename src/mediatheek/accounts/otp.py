@@ -152,6 +152,19 @@ class Verification:
     def throttled(self) -> bool:
         return self.wait_seconds > 0
 
+    def refusal_message(self) -> str:
+        """Why the code was not accepted: the wait, or that it is wrong."""
+        if self.throttled:
+            return self.wait_message()
+        return _("Die code klopt niet (of is verlopen). Probeer de code die nu in de app staat.")
+
+    def recovery_message(self) -> str:
+        return ngettext(
+            "Je bent ingelogd met een herstelcode. Je hebt er nog %(count)s over.",
+            "Je bent ingelogd met een herstelcode. Je hebt er nog %(count)s over.",
+            self.recovery_codes_left,
+        ) % {"count": self.recovery_codes_left}
+
     def wait_message(self) -> str:
         """ "Te veel foute codes. Probeer het over 4 minuten opnieuw." """
         if self.wait_seconds >= 60:

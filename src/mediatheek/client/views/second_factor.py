@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mediatheek.accounts import otp
@@ -40,20 +39,9 @@ def otp_verify(request: ClientRequest) -> HttpResponse:
         result = otp.verify(request, user, form.cleaned_data["token"])
         if result.ok:
             if result.recovery_code_used:
-                messages.warning(
-                    request,
-                    ngettext(
-                        "Je bent ingelogd met een herstelcode. Je hebt er nog %(count)s over.",
-                        "Je bent ingelogd met een herstelcode. Je hebt er nog %(count)s over.",
-                        result.recovery_codes_left,
-                    )
-                    % {"count": result.recovery_codes_left},
-                )
+                messages.warning(request, result.recovery_message())
             return redirect(_next_url(request))
-        if result.throttled:
-            form.add_error("token", result.wait_message())
-        else:
-            form.add_error("token", _("Die code klopt niet (of is verlopen). Probeer de code die nu in de app staat."))
+        form.add_error("token", result.refusal_message())
     return render(request, "client/security/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
