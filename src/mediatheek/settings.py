@@ -185,6 +185,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+# A "Wachtwoord vergeten?" link by mail works this long (and once), in seconds.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 SESSION_ENGINE = "mediatheek.accounts.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a school day

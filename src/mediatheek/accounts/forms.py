@@ -166,3 +166,24 @@ class TokenForm(forms.Form):
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+
+class SecondFactorForm(forms.Form):
+    """At login: the app's six digits, or one of the recovery codes (letters and digits) when the phone is lost."""
+
+    token = forms.CharField(
+        label=_("Code uit de authenticator-app"),
+        max_length=20,
+        help_text=_("Telefoon niet bij de hand? Typ dan een van je herstelcodes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class PasswordResetRequestForm(forms.Form):
+    """ "Wachtwoord vergeten?": the login or the e-mail address of a client account."""
+
+    login = forms.CharField(
+        label=_("Gebruikersnaam of e-mailadres"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )

@@ -116,3 +116,23 @@ class LoginSession(AbstractBaseSession):
         from mediatheek.accounts.sessions import SessionStore
 
         return SessionStore
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that logs in in place of the authenticator app's code (phone lost or flat).
+
+    Made in a set of ten when the app is set up, shown once; only a hash is kept (Django's password hasher), as for
+    passwords. Used once: `used_at` is set when it logs someone in.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(_("hash van de code"), max_length=256)
+    created_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
+    used_at = models.DateTimeField(_("gebruikt op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("herstelcode")
+        verbose_name_plural = _("herstelcodes")
+
+    def __str__(self) -> str:
+        return f"herstelcode {self.pk} van {self.user_id}"

@@ -367,3 +367,42 @@ def record_print(
         count=count,
         **detail,
     )
+
+
+# --- A teacher gives a pupil of their own group a new password ------------------------------------------------------
+
+
+@transaction.atomic
+def reset_pupil_login(*, teacher: Patron, pupil: Patron, by: User) -> PortalLogin:
+    """A new portal password for a pupil of the teacher's own group (docentmenu), returned once for the screen or
+    a login letter. The pupil's other sessions end; the rest is `issue_portal_logins` (which also makes a login for
+    a pupil who had none). Refused for anyone outside the teacher's group at the teacher's school."""
+    from mediatheek.accounts.models import User
+    from mediatheek.accounts.services import end_sessions
+
+    if (
+        teacher.kind != Patron.Kind.TEACHER
+        or not teacher.is_active
+        or teacher.group_id is None
+        or pupil.kind != Patron.Kind.STUDENT
+        or not pupil.is_active
+        or pupil.school_id != teacher.school_id
+        or pupil.group_id != teacher.group_id
+    ):
+        raise DomainError(_("Je kunt alleen een leerling van je eigen groep een nieuw wachtwoord geven."))
+    issued = issue_portal_logins(school=teacher.school, patrons=[pupil], by=by)
+    if not issued:
+        raise DomainError(issued.conflict_message())
+    login = issued[0]
+    account = User.objects.get(patron=pupil)
+    ended = end_sessions(account)
+    audit.record(
+        audit.AuditEvent.Action.UPDATE,
+        actor=by,
+        school=teacher.school,
+        obj=account,
+        summary=f"nieuw wachtwoord voor leerling {pupil.card_number} door de leerkracht",
+        patron=pupil.pk,
+        sessions_ended=ended,
+    )
+    return login

@@ -7,9 +7,10 @@ import hashlib
 from typing import Any
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from mediatheek.accounts.models import LoginSession, Role, User
+from mediatheek.accounts.models import LoginSession, RecoveryCode, Role, User
 from mediatheek.catalog.models import BarcodeSeries, Copy, Stocktake, StocktakeScan, Title
 from mediatheek.circulation.models import Loan, LoanRule, Reservation
 from mediatheek.core.models import AuditEvent
@@ -302,3 +303,16 @@ class WishListItemFactory(factory.django.DjangoModelFactory[WishListItem]):
     school = factory.SubFactory(SchoolFactory)
     patron = factory.LazyAttribute(lambda o: PatronFactory(school=o.school))
     title = factory.SubFactory(TitleFactory)
+
+
+class RecoveryCodeFactory(factory.django.DjangoModelFactory[RecoveryCode]):
+    """A second-factor recovery code; `code` (not stored) is what it is made from, "abcde-fghjk" unless given."""
+
+    class Meta:
+        model = RecoveryCode
+
+    class Params:
+        code = "abcde-fghjk"
+
+    user = factory.SubFactory(UserFactory)
+    code_hash = factory.LazyAttribute(lambda o: make_password(o.code.replace("-", "")))

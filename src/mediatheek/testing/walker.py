@@ -52,6 +52,8 @@ KWARGS: dict[str, str] = {
 }
 # Values tried for parameters that are not objects.
 CHOICES: dict[str, list[str]] = {"kind": ["leestips", "weetjes"]}
+# The parts of a password-reset link: any value gives the "link does not work" page.
+CHOICES.update({"uidb64": ["MQ"], "token": ["verlopen-link"]})
 # A bare `pk` is the object named by the path segment just before it ("leners/<int:pk>/" is a patron).
 PK_SEGMENTS: dict[str, str] = {
     "leners": "patron",

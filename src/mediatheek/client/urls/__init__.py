@@ -31,6 +31,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("auditlog/", include("mediatheek.client.urls.auditlog")),
     path("reserveringen/", include("mediatheek.client.urls.reserveringen")),
     path("sessie/", include("mediatheek.client.urls.sessie")),
+    path("wachtwoord-vergeten/", include("mediatheek.client.urls.wachtwoord_vergeten")),
 ]
 
 # The benchmarks' floor (bench/circulation.py): only when MEDIATHEEK_BENCH is on, never in a normal install.

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("leeslog/", mine.log, name="mine_log"),
     path("verlanglijst/", mine.wish_list, name="mine_wishlist"),
     path("klas/", mine.class_view, name="mine_class"),
+    path("klas/lener/<int:pk>/wachtwoord/", mine.class_pupil_password, name="mine_class_pupil_password"),
     path("upload/", upload.upload, name="upload"),
     path("upload/voorbeeld.xlsx", upload.example_file, name="upload_example"),
     path("upload/<int:pk>/", upload.upload_done, name="upload_done"),

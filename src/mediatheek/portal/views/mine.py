@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +25,8 @@ from mediatheek.circulation import rules as circulation_rules
 from mediatheek.circulation import services as circulation_services
 from mediatheek.circulation.models import Loan, Reservation
 from mediatheek.core.errors import DomainError
+from mediatheek.patrons import pdf as patron_pdf
+from mediatheek.patrons import services as patron_services
 from mediatheek.patrons.models import Patron
 from mediatheek.portal.access import portal_login_required, portal_view
 from mediatheek.reading import queries, services
@@ -199,3 +203,39 @@ def class_view(request: PortalLoginRequest) -> HttpResponse:
         raise PermissionDenied
     overview = queries.class_overview(patron)
     return render(request, "portal/mine_class.html", {"overview": overview, "today": timezone.localdate()})
+
+
+@portal_view
+@patron_only
+def class_pupil_password(request: PortalLoginRequest, pk: int) -> HttpResponse:
+    """Docentmenu, "Nieuw wachtwoord": GET asks (saying what happens), POST gives the pupil of the teacher's own
+    group a new password, shown once on the screen or printed as a login letter (PDF); nothing keeps it."""
+    teacher = _patron(request)
+    if teacher.kind != Patron.Kind.TEACHER or teacher.group_id is None:
+        raise PermissionDenied
+    pupil = get_object_or_404(
+        Patron.objects.for_school(request.school).filter(
+            group_id=teacher.group_id, kind=Patron.Kind.STUDENT, status=Patron.Status.ACTIVE
+        ),
+        pk=pk,
+    )
+    if request.method != "POST":
+        return render(request, "portal/mine_class_password.html", {"pupil": pupil})
+    try:
+        login = patron_services.reset_pupil_login(teacher=teacher, pupil=pupil, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("portal:mine_class", slug=request.school.slug)
+    if request.POST.get("letter"):
+        portal_url = f"{settings.BASE_URL}/{request.school.slug}/"
+        content = patron_pdf.login_letters_pdf(request.school, [login], portal_url)
+        patron_services.record_print(
+            school=request.school, what="inlogbrief", count=1, by=request.user, request=request, patrons=[pupil.pk]
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="inlogbrief-{pupil.card_number}.pdf"'
+    else:
+        response = render(request, "portal/mine_class_password_done.html", {"login": login})
+    # A password: never kept in a cache.
+    patch_cache_control(response, private=True, no_store=True)
+    return response

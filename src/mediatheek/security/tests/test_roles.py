@@ -54,6 +54,7 @@ VOLUNTEER_PAGES = {
 }
 # Not behind a login at all: the login and logout pages and the app's static manifest and service worker.
 PUBLIC = {"client:login", "client:logout", "client:manifest", "client:service_worker"}
+PUBLIC |= {"client:password_reset", "client:password_reset_confirm"}  # "Wachtwoord vergeten?" by mail
 LOGIN_URL = "/client/inloggen/"
 
 

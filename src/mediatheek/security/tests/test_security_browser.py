@@ -38,8 +38,10 @@ def test_staff_second_factor_audit_log_and_school_data(page, transactional_db, s
     screenshot(page, "01-otp-setup")
     page.get_by_label("Code uit de authenticator-app").fill(_code(user))
     page.get_by_role("button", name="Bevestigen").click()
-    page.wait_for_url("**/client/")
+    expect(page.get_by_role("heading", name="Je herstelcodes")).to_be_visible()
     assert "Tweestapsverificatie staat aan" in page.locator(".message-success").inner_text()
+    page.get_by_role("link", name="Ik heb ze bewaard, verder").click()
+    page.wait_for_url("**/client/")
 
     nav = page.get_by_role("navigation", name="Hoofdmenu")
     nav.get_by_role("link", name="Auditlog").click()
