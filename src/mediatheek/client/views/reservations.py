@@ -9,6 +9,7 @@ panel, without JS the POST redirects with the feedback in the session.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mediatheek.catalog.models import Copy
 from mediatheek.circulation import queries, services
 from mediatheek.circulation.models import Reservation
 from mediatheek.client.views import scanning
@@ -27,9 +29,32 @@ from mediatheek.web.permissions import desk, managers
 from mediatheek.web.requests import ClientRequest
 
 
-def _scanned(request: ClientRequest) -> tuple[str, Any]:
+def _answer_scan(
+    request: ClientRequest,
+    act: Callable[[Copy], dict[str, str]],
+    *,
+    panel_template: str,
+    context_of: Callable[[ClientRequest, dict[str, str] | None], dict[str, Any]],
+    back: str,
+) -> HttpResponse:
+    """One scan on a reservations list: `act` on the scanned copy gives the feedback; a copy the step does not
+    apply to (no reservation, lent) is said plainly and changes nothing; then the panel (htmx) or a redirect."""
     code = services.clean_code(request.POST.get("code", ""))
-    return code, services.find_copy(request.school, code) if code else None
+    copy = services.find_copy(request.school, code) if code else None
+    feedback = None
+    if copy is not None:
+        try:
+            feedback = act(copy)
+        except DomainError as error:
+            level = "error" if error.code == "lent" else "info"
+            feedback = scanning.feedback(level, str(error), title=copy.title.title)
+    elif code:
+        feedback = scanning.unknown_code(code)
+
+    def panel(fb: dict[str, str] | None) -> HttpResponse:
+        return scanning.fragment(request, panel_template, {**context_of(request, fb), "oob": True})
+
+    return scanning.respond(request, reverse(back), feedback, panel)
 
 
 # --- Ophaallijst ------------------------------------------------------------------------------------------------
@@ -50,25 +75,13 @@ def pick_list(request: ClientRequest) -> HttpResponse:
 @require_POST
 def pick_scan(request: ClientRequest) -> HttpResponse:
     """A copy taken from the shelf: held for the first waiting reservation of its title."""
-    code, copy = _scanned(request)
-    feedback = None
-    if copy is not None:
-        try:
-            hold = services.hold_from_shelf(copy=copy, school=request.school, by=request.user)
-            feedback = _hold_feedback(hold)
-        except DomainError as error:
-            feedback = scanning.feedback(
-                "error" if error.code == "lent" else "info", str(error), title=copy.title.title
-            )
-    elif code:
-        feedback = scanning.unknown_code(code)
-
-    def panel(fb: dict[str, str] | None) -> HttpResponse:
-        return scanning.fragment(
-            request, "client/reservations/_pick_panel.html", {**_pick_context(request, fb), "oob": True}
-        )
-
-    return scanning.respond(request, reverse("client:reservations_pick"), feedback, panel)
+    return _answer_scan(
+        request,
+        lambda copy: _hold_feedback(services.hold_from_shelf(copy=copy, school=request.school, by=request.user)),
+        panel_template="client/reservations/_pick_panel.html",
+        context_of=_pick_context,
+        back="client:reservations_pick",
+    )
 
 
 def _hold_feedback(hold: services.ShelfHold) -> dict[str, str]:
@@ -113,23 +126,13 @@ def put_back_list(request: ClientRequest) -> HttpResponse:
 @require_POST
 def put_back_scan(request: ClientRequest) -> HttpResponse:
     """A copy taken from the hold shelf: its ended hold is confirmed (a hold past its date is expired first)."""
-    code, copy = _scanned(request)
-    feedback = None
-    if copy is not None:
-        try:
-            feedback = _put_back_feedback(services.put_back(copy=copy, school=request.school, by=request.user))
-        except DomainError as error:
-            feedback = scanning.feedback(
-                "error" if error.code == "lent" else "info", str(error), title=copy.title.title
-            )
-    elif code:
-        feedback = scanning.unknown_code(code)
-
-    def panel(fb: dict[str, str] | None) -> HttpResponse:
-        context = {**_put_back_context(request, fb), "oob": True}
-        return scanning.fragment(request, "client/reservations/_put_back_panel.html", context)
-
-    return scanning.respond(request, reverse("client:reservations_put_back"), feedback, panel)
+    return _answer_scan(
+        request,
+        lambda copy: _put_back_feedback(services.put_back(copy=copy, school=request.school, by=request.user)),
+        panel_template="client/reservations/_put_back_panel.html",
+        context_of=_put_back_context,
+        back="client:reservations_put_back",
+    )
 
 
 def _put_back_feedback(result: services.PutBack) -> dict[str, str]:
