@@ -26,3 +26,12 @@ def test_seed_demo_is_complete_and_idempotent():
     assert Loan.objects.filter(returned_at__isnull=True, due_date__lt="2999-01-01").exists()
     assert {user.role for user in User.objects.all()} == set(Role.values)
     assert Patron.objects.filter(name_prefix__contains=" ").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_morning_has_reserved_books_to_take_from_the_shelf():
+    from mediatheek.circulation.queries import pick_list
+
+    call_command("seed_demo")
+    for school in School.objects.all():
+        assert pick_list(school), f"{school.name}: the Ophaallijst of the demo is empty"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from mediatheek.accounts.models import Role, User
 from mediatheek.accounts.services import create_account
 from mediatheek.catalog.models import Copy, Title
-from mediatheek.circulation.models import Loan, LoanRule
+from mediatheek.circulation.models import Loan, LoanRule, Reservation
 from mediatheek.core.schoolyear import school_year_of
 from mediatheek.operations import demo_data as data
 from mediatheek.patrons.models import Group, Patron
@@ -93,6 +93,7 @@ class Command(BaseCommand):
             patrons = self._patrons(rng, school, year, groups)
             copies = self._copies(rng, school, titles)
             self._loans(rng, school, patrons, copies, today)
+            self._reservations(rng, school, patrons, copies)
         self._accounts(regenboog)
 
     def _rules(self, regenboog: School, baken: School) -> None:
@@ -287,6 +288,14 @@ class Command(BaseCommand):
             )
         Loan.objects.bulk_create(loans)
         Copy.objects.bulk_update(lent, ["status"])
+
+    def _reservations(self, rng: random.Random, school: School, patrons: list[Patron], copies: list[Copy]) -> None:
+        # A few pupils reserved a book that stands on the shelf: the morning's Ophaallijst (Reserveringen) has work.
+        students = [patron for patron in patrons if patron.kind == Patron.Kind.STUDENT]
+        on_shelf = [copy for copy in copies if copy.status == Copy.Status.AVAILABLE]
+        titles = list({copy.title_id: copy.title for copy in rng.sample(on_shelf, k=min(4, len(on_shelf)))}.values())
+        for title, patron in zip(titles, rng.sample(students, k=len(titles)), strict=True):
+            Reservation.objects.create(school=school, title=title, patron=patron)
 
     def _accounts(self, regenboog: School) -> None:
         for login, role, code in DEMO_ACCOUNTS:
