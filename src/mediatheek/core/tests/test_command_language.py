@@ -32,3 +32,16 @@ def test_the_operator_chooses_the_language_of_the_commands(settings):
     settings.MEDIATHEEK_COMMAND_LANGUAGE = ""
     activate_command_language()
     assert translation.get_language() == settings.LANGUAGE_CODE == "nl"
+
+
+@pytest.mark.django_db
+def test_the_catalogue_import_speaks_the_operators_language_too(settings, tmp_path, capsys, monkeypatch):
+    from mediatheek.testing.factories import SchoolFactory
+
+    school = SchoolFactory()
+    records = tmp_path / "titels.csv"
+    records.write_text("titel;auteur;isbn\nDe Griezelbus;Paul van Loon;9780306406157\n", encoding="utf-8")
+    settings.MEDIATHEEK_COMMAND_LANGUAGE = "en"
+    monkeypatch.setattr(sys, "argv", ["mediatheek", "import_catalogue", str(records), "--school", school.code])
+    main()
+    assert capsys.readouterr().out.startswith("Imported: 1 new, 0 known (ISBN), 0 rejected")

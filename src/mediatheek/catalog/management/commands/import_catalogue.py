@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.utils.translation import gettext as _
 
 from mediatheek.catalog.importing import apply_import, plan_import
 from mediatheek.catalog.records import read_file
@@ -39,17 +39,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        translation.activate("nl")
         school = School.objects.filter(code__iexact=options["school"].strip()).first()
         if school is None:
-            raise CommandError(f"Onbekende school: {options['school']}")
+            raise CommandError(_("Onbekende school: %(code)s") % {"code": options["school"]})
         as_json = options["json"]
         path = Path(options["file"])
         try:
             content = path.read_bytes()
             read = read_file(content)
         except (OSError, FileRefused) as error:
-            message = str(error) if isinstance(error, FileRefused) else f"Bestand onleesbaar: {error}"
+            if isinstance(error, FileRefused):
+                message = str(error)
+            else:
+                message = _("Bestand onleesbaar: %(error)s") % {"error": error}
             if as_json:
                 payload = {"applied": False, "new": 0, "matched": 0, "rejected": [], "copies": 0, "error": message}
                 self.stdout.write(json.dumps(payload, ensure_ascii=False))
@@ -64,10 +66,21 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
             return
-        verb = "Geïmporteerd" if applied else "Voorbeeld (niets opgeslagen)"
-        self.stdout.write(
-            f"{verb}: {summary['new']} nieuw, {summary['matched']} bekend (ISBN), "
-            f"{len(summary['rejected'])} afgewezen, {summary['copies']} exemplaren."
-        )
+        counts = {
+            "new": summary["new"],
+            "matched": summary["matched"],
+            "rejected": len(summary["rejected"]),
+            "copies": summary["copies"],
+        }
+        if applied:
+            line = _(
+                "Geïmporteerd: %(new)d nieuw, %(matched)d bekend (ISBN), %(rejected)d afgewezen, %(copies)d exemplaren."
+            )
+        else:
+            line = _(
+                "Voorbeeld (niets opgeslagen): %(new)d nieuw, %(matched)d bekend (ISBN), %(rejected)d afgewezen, "
+                "%(copies)d exemplaren."
+            )
+        self.stdout.write(line % counts)
         for rejected in summary["rejected"]:
-            self.stdout.write(f"  record {rejected['record']}: {rejected['message']}")
+            self.stdout.write("  " + _("record %(record)d: %(message)s") % rejected)
