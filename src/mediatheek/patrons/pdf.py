@@ -294,65 +294,132 @@ def upload_login_letter_pdf(school: School, *, addressee: str, login: str, passw
     return buffer.getvalue()
 
 
-def overdue_pdf(
-    school: School, by_group: Sequence[tuple[Group | None, Sequence[Loan]]], today: dt.date | None = None
+@dataclass(frozen=True)
+class ListColumn:
+    """A column of a per-group list: its heading, where it starts (from the left margin) and how wide its text may
+    be; a `right` column is set against the right margin (numbers, dates)."""
+
+    label: str
+    at: float = 0
+    width: float = 40 * mm
+    right: bool = False
+
+
+# One row of a per-group list: who it is about (their name is printed once for consecutive rows) and its cells.
+ListRow = tuple[object, Sequence[str]]
+
+
+def group_lists_pdf(
+    school: School,
+    *,
+    document_title: str,
+    heading: str,
+    columns: Sequence[ListColumn],
+    groups: Sequence[tuple[str, Sequence[ListRow]]],
+    empty: str,
+    intro: str = "",
+    today: dt.date | None = None,
 ) -> bytes:
-    """The late books per group, one group per page, for the teacher to hand out in class."""
+    """A list per group, one group per page (continued on the next page with its header), to hand out in class:
+    the overdue books, the books leavers still have. `heading` holds `%(group)s`; the first column (the person) is
+    printed once for that person's consecutive rows."""
     today = today or timezone.localdate()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setTitle(_("Te laat %(school)s") % {"school": school.name})
+    canvas.setTitle(document_title)
     canvas.setAuthor("Mediatheek")
     fonts = pdf_fonts()
     page_width, page_height = A4
     x = 20 * mm
     right = page_width - x
-    columns = [x, x + 52 * mm, x + 114 * mm]
     printed = formats.date_format(today, "j F Y")
 
-    def header(group: Group | None) -> float:
+    def header(group: str) -> float:
         y = page_height - 22 * mm
         canvas.setFont(fonts.bold, 16)
-        name = group.name if group else _("Zonder groep")
-        canvas.drawString(x, y, _("Te laat: %(group)s") % {"group": name})
+        canvas.drawString(x, y, heading % {"group": group or _("Zonder groep")})
         canvas.setFont(fonts.regular, 10)
         y -= 6 * mm
         canvas.drawString(x, y, f"{school.name} · {printed}")
-        y -= 10 * mm
+        if intro:
+            y -= 5 * mm
+            canvas.drawString(x, y, intro)
+            y -= 9 * mm
+        else:
+            y -= 10 * mm
         canvas.setFont(fonts.bold, 10)
-        for column, label in zip(columns, [_("Naam"), _("Titel"), _("Inleveren op")], strict=True):
-            canvas.drawString(column, y, label)
-        canvas.drawRightString(right, y, _("Dagen te laat"))
+        for column in columns:
+            if column.right:
+                canvas.drawRightString(right, y, column.label)
+            else:
+                canvas.drawString(x + column.at, y, column.label)
         canvas.setLineWidth(0.5)
         canvas.line(x, y - 2 * mm, right, y - 2 * mm)
         return y - 7 * mm
 
-    for group, loans in by_group:
+    for group, rows in groups:
         y = header(group)
-        previous = None
-        for loan in loans:
+        previous: object = None
+        for person, cells in rows:
             if y < 20 * mm:
                 canvas.showPage()
                 y = header(group)
                 previous = None
-            canvas.setFont(fonts.regular, 10)
-            patron = loan.patron
-            if patron is not None and patron.pk != previous:
-                text, size = fit_text(canvas, patron.sort_name, fonts.regular, 10, 50 * mm)
-                canvas.setFont(fonts.regular, size)
-                canvas.drawString(columns[0], y, text)
-                previous = patron.pk
-            text, size = fit_text(canvas, loan.copy.title.title, fonts.regular, 10, 60 * mm)
-            canvas.setFont(fonts.regular, size)
-            canvas.drawString(columns[1], y, text)
-            canvas.setFont(fonts.regular, 10)
-            canvas.drawString(columns[2], y, formats.date_format(loan.due_date, "j-n-Y"))
-            canvas.drawRightString(right, y, str((today - loan.due_date).days))
+            for index, (column, cell) in enumerate(zip(columns, cells, strict=True)):
+                if index == 0 and (person is None or person == previous):
+                    continue
+                if column.right:
+                    canvas.setFont(fonts.regular, 10)
+                    canvas.drawRightString(right, y, cell)
+                else:
+                    text, size = fit_text(canvas, cell, fonts.regular, 10, column.width)
+                    canvas.setFont(fonts.regular, size)
+                    canvas.drawString(x + column.at, y, text)
+            previous = person
             y -= 6 * mm
         canvas.showPage()
-    if not by_group:
+    if not groups:
         canvas.setFont(fonts.regular, 12)
-        canvas.drawString(x, page_height - 30 * mm, _("Er zijn geen boeken te laat."))
+        canvas.drawString(x, page_height - 30 * mm, empty)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def overdue_pdf(
+    school: School, by_group: Sequence[tuple[Group | None, Sequence[Loan]]], today: dt.date | None = None
+) -> bytes:
+    """The late books per group, one group per page, for the teacher to hand out in class."""
+    today = today or timezone.localdate()
+    groups = [
+        (
+            group.name if group else "",
+            [
+                (
+                    loan.patron.pk if loan.patron is not None else None,
+                    [
+                        loan.patron.sort_name if loan.patron is not None else "",
+                        loan.copy.title.title,
+                        formats.date_format(loan.due_date, "j-n-Y"),
+                        str((today - loan.due_date).days),
+                    ],
+                )
+                for loan in loans
+            ],
+        )
+        for group, loans in by_group
+    ]
+    return group_lists_pdf(
+        school,
+        document_title=_("Te laat %(school)s") % {"school": school.name},
+        heading=_("Te laat: %(group)s"),
+        columns=[
+            ListColumn(_("Naam"), 0, 50 * mm),
+            ListColumn(_("Titel"), 52 * mm, 60 * mm),
+            ListColumn(_("Inleveren op"), 114 * mm, 30 * mm),
+            ListColumn(_("Dagen te laat"), right=True),
+        ],
+        groups=groups,
+        empty=_("Er zijn geen boeken te laat."),
+        today=today,
+    )
