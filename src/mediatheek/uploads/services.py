@@ -18,7 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from mediatheek.accounts.models import Role, User
 from mediatheek.core import audit
@@ -179,7 +179,6 @@ def notify_library(upload_id: int) -> bool:
             "Door: %(by)s\n\n"
             "Downloaden en importeren in de client:\n%(link)s\n\n"
             "Het portaal van de school: %(portal)s\n\n"
-            "Het bestand wordt %(days)s dagen na ontvangst automatisch verwijderd als het niet is geïmporteerd."
         ) % {
             "school": school.name,
             "code": school.code,
@@ -189,8 +188,13 @@ def notify_library(upload_id: int) -> bool:
             "by": upload.uploaded_by_label or "-",
             "link": client_url(reverse("client:upload_list")),
             "portal": school.portal_url,
-            "days": school.library.upload_retention_days_unimported,
         }
+        days = school.library.upload_retention_days_unimported
+        body += ngettext(
+            "Het bestand wordt %(days)s dag na ontvangst automatisch verwijderd als het niet is geïmporteerd.",
+            "Het bestand wordt %(days)s dagen na ontvangst automatisch verwijderd als het niet is geïmporteerd.",
+            days,
+        ) % {"days": days}
     try:
         send_mail(subject, body, None, [recipient])
     except Exception:  # the upload stands; a mail server that is down must not lose the school's file

@@ -70,3 +70,14 @@ def test_last_years_import_does_not_count_and_undone_import_neither(reminder_sch
     undone.save()
     call_command("remind_student_upload", "--date", "2026-09-01")
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(("days", "words"), [(1, "1 dag na ontvangst"), (30, "30 dagen na ontvangst")])
+def test_the_library_is_told_when_an_unimported_file_goes_in_words_that_count(school_a, days, words):
+    from mediatheek.uploads.services import notify_library
+
+    school_a.library.upload_retention_days_unimported = days
+    school_a.library.save()
+    upload = f.StudentUploadFactory(school=school_a)
+    assert notify_library(upload.pk)
+    assert words in mail.outbox[-1].body
