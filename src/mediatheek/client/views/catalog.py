@@ -26,6 +26,7 @@ from mediatheek.catalog.forms import BarcodeSeriesForm, CopyScanForm, IsbnScanFo
 from mediatheek.catalog.models import AVI_LEVELS, AgeCode, Copy, Title
 from mediatheek.catalog.search import GONE
 from mediatheek.circulation import queries as circulation_queries
+from mediatheek.client.views import scanning
 from mediatheek.core.errors import DomainError
 from mediatheek.web.permissions import desk, managers
 from mediatheek.web.requests import ClientRequest
@@ -75,6 +76,7 @@ def title_detail(request: ClientRequest, pk: int) -> HttpResponse:
             "held_elsewhere": held_elsewhere,
             "copy_form": CopyScanForm(initial=request.session.get(COPY_FIELDS_KEY, {})),
             "added": queries.added_copies(request.school, title, request.session.get(ADDED_COPIES_KEY, [])),
+            "queue": circulation_queries.title_queue(title, request.school),
             "withdraw_form": WithdrawForm(),
             "can_manage": request.user.can_manage_school,
             "can_edit_title": services.may_edit_title(request.user, title),
@@ -180,7 +182,7 @@ def copy_add(request: ClientRequest, pk: int) -> HttpResponse:
         _remember_copy_fields(request, data, copy)
     else:
         error = _form_problem(form)
-    if getattr(request, "htmx", False):
+    if scanning.is_htmx(request):
         added = queries.added_copies(request.school, title, [copy.pk]) if copy else []
         context = {"added": added[0] if added else None, "copy": copy, "error": error, "title": title}
         return render(request, "client/catalog/_copy_scan_result.html", context)
